@@ -1,0 +1,367 @@
+//! The administration's set-up endpoints: bootstrap of the first administration account (guarded
+//! by the Spin variable `bootstrap_token`), and the batch import of organizations, users and
+//! memberships used to load demo accounts. Loading twice changes nothing.
+
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use tremplin_domain::organization::{Authorization, AuthorizationStatus, Category, Kind, Role};
+use tremplin_domain::{Email, Error, FieldErrors, Siret};
+use tremplin_platform::db::Db;
+use tremplin_platform::ids::{new_id, sha256_hex};
+use tremplin_platform::repo::memberships::{self, Membership, Status};
+use tremplin_platform::repo::organizations::{self, Address, NewOrganization, Profile};
+use tremplin_platform::repo::users;
+use tremplin_platform::{auth, json, Ctx, Response};
+
+use crate::invitations::name;
+use crate::password;
+
+/// The administration organization created by the bootstrap.
+const ADMINISTRATION_SIRET: &str = "11000000000000";
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Bootstrap {
+    email: String,
+    password: String,
+    first_name: String,
+    last_name: String,
+}
+
+/// Creates the administration organization and its first admin, once. Guarded by a secret known
+/// to whoever deploys (`bootstrap_token`, empty = disabled), compared by hash.
+pub fn bootstrap(ctx: &Ctx) -> Result<Response, Error> {
+    let configured = spin_sdk::variables::get("bootstrap_token")
+        .map_err(|e| Error::internal(format!("variable bootstrap_token: {e:?}")))?;
+    let presented = auth::bearer_token(ctx).unwrap_or("");
+    if configured.is_empty()
+        || sha256_hex(presented.as_bytes()) != sha256_hex(configured.as_bytes())
+    {
+        return Err(Error::Unauthenticated);
+    }
+    let body: Bootstrap = ctx.json()?;
+    let mut errors = FieldErrors::new();
+    let email =
+        Email::parse(&body.email).map_err(|e| errors.insert("email".into(), vec![e.message]));
+    let first_name = name("first_name", &body.first_name, &mut errors);
+    let last_name = name("last_name", &body.last_name, &mut errors);
+    if let Err(invalid) = password::check_new(&body.password) {
+        errors.insert("password".into(), vec![invalid.message]);
+    }
+    let (Ok(email), true) = (email, errors.is_empty()) else {
+        return Err(Error::fields(errors));
+    };
+    let kind = Kind::parse(Category::Administration, "DDETS")?;
+    let db = ctx.db()?;
+    if let Some(existing) =
+        organizations::find_id_by_siret_kind(db, ADMINISTRATION_SIRET, kind.code())?
+    {
+        let admin = users::find_by_email(db, email.as_str())?;
+        return match admin
+            .and_then(|u| memberships::find(db, &existing, &u.id).transpose())
+            .transpose()?
+        {
+            Some(_) => json(
+                200,
+                &serde_json::json!({"organization_id": existing, "created": false}),
+            ),
+            None => Err(Error::conflict(
+                "already_bootstrapped",
+                "L'administration a déjà un compte.",
+            )),
+        };
+    }
+    let password_hash = password::hash(&body.password)?;
+    let (organization_id, user_id) = (new_id("org")?, new_id("usr")?);
+    ctx.write(|db| {
+        let now = ctx.clock.now_rfc3339();
+        organizations::insert(
+            db,
+            NewOrganization {
+                id: &organization_id,
+                kind,
+                siret: Some(ADMINISTRATION_SIRET),
+                profile: &Profile {
+                    name: "Administration Tremplin (DDETS)".into(),
+                    ..Profile::default()
+                },
+                address: &Address::default(),
+                authorization: Authorization {
+                    status: kind.initial_authorization(),
+                    valid_until: None,
+                },
+                is_demo: false,
+                created_by: None,
+                now: &now,
+            },
+        )?;
+        insert_user(
+            db,
+            &user_id,
+            email.as_str(),
+            &first_name,
+            &last_name,
+            &password_hash,
+            &now,
+        )?;
+        let membership = Membership {
+            user_id: user_id.clone(),
+            organization_id: organization_id.clone(),
+            role: Role::Admin,
+            status: Status::Active,
+        };
+        memberships::insert(db, &membership, None, &now)?;
+        ctx.audit(
+            db,
+            Some(&organization_id),
+            "bootstrap",
+            "organization",
+            &organization_id,
+            serde_json::json!({}),
+        )?;
+        json(
+            201,
+            &serde_json::json!({"organization_id": organization_id, "created": true}),
+        )
+    })
+}
+
+fn insert_user(
+    db: &Db,
+    id: &str,
+    email: &str,
+    first: &str,
+    last: &str,
+    hash: &str,
+    now: &str,
+) -> Result<(), Error> {
+    users::insert(
+        db,
+        users::NewUser {
+            id,
+            email,
+            first_name: first,
+            last_name: last,
+            password_hash: hash,
+            created_by: None,
+            now,
+        },
+    )
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AccountsImport {
+    organizations: Vec<OrganizationRow>,
+    users: Vec<UserRow>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OrganizationRow {
+    /// How `users[].memberships[].organization` refers to this row within the batch.
+    #[serde(rename = "ref")]
+    reference: String,
+    category: String,
+    kind: String,
+    siret: String,
+    name: String,
+    #[serde(default)]
+    authorization_status: Option<String>,
+    #[serde(default)]
+    post_code: Option<String>,
+    #[serde(default)]
+    city_insee: Option<String>,
+    #[serde(default)]
+    department: Option<String>,
+    #[serde(default)]
+    latitude: Option<f64>,
+    #[serde(default)]
+    longitude: Option<f64>,
+    #[serde(default)]
+    is_demo: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UserRow {
+    email: String,
+    password: String,
+    first_name: String,
+    last_name: String,
+    memberships: Vec<MembershipRow>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MembershipRow {
+    organization: String,
+    role: String,
+}
+
+/// Upserts organizations (by SIRET and kind), users (by e-mail; an existing user is left as is,
+/// password included) and memberships (added when missing). All or nothing.
+pub fn import_accounts(ctx: &Ctx) -> Result<Response, Error> {
+    ctx.actor()?.require_administrator()?;
+    let batch: AccountsImport = ctx.json()?;
+    let today = ctx.clock.today();
+    let mut errors = FieldErrors::new();
+    let mut kinds = BTreeMap::new();
+    for (i, row) in batch.organizations.iter().enumerate() {
+        let field = |name: &str| format!("organizations[{i}].{name}");
+        let kind = Category::parse(&row.category).and_then(|c| Kind::parse(c, &row.kind));
+        let status = row
+            .authorization_status
+            .as_deref()
+            .map(AuthorizationStatus::parse)
+            .transpose();
+        match (kind, status) {
+            (Ok(kind), Ok(status)) => match Authorization::imported(kind, status, today) {
+                Ok(authorization) => {
+                    drop(kinds.insert(row.reference.clone(), (kind, authorization)))
+                }
+                Err((name, invalid)) => drop(errors.insert(field(name), vec![invalid.message])),
+            },
+            (Err(invalid), _) => drop(errors.insert(field("kind"), vec![invalid.message])),
+            (_, Err(invalid)) => {
+                drop(errors.insert(field("authorization_status"), vec![invalid.message]))
+            }
+        }
+        if let Err(invalid) = Siret::parse(&row.siret) {
+            errors.insert(field("siret"), vec![invalid.message]);
+        }
+    }
+    let mut new_users = Vec::new();
+    let db = ctx.db()?;
+    for (i, row) in batch.users.iter().enumerate() {
+        let field = |name: &str| format!("users[{i}].{name}");
+        let email = match Email::parse(&row.email) {
+            Ok(email) => email,
+            Err(invalid) => {
+                errors.insert(field("email"), vec![invalid.message]);
+                continue;
+            }
+        };
+        for (j, membership) in row.memberships.iter().enumerate() {
+            if !kinds.contains_key(&membership.organization) {
+                errors.insert(
+                    field(&format!("memberships[{j}].organization")),
+                    vec!["Organisation absente du lot.".into()],
+                );
+            }
+            if let Err(invalid) = Role::parse(&membership.role) {
+                errors.insert(
+                    field(&format!("memberships[{j}].role")),
+                    vec![invalid.message],
+                );
+            }
+        }
+        name(&field("first_name"), &row.first_name, &mut errors);
+        name(&field("last_name"), &row.last_name, &mut errors);
+        // Only new users get a password: hashing (slow by design) happens outside the transaction.
+        if users::find_by_email(db, email.as_str())?.is_none() {
+            match password::check_new(&row.password) {
+                Ok(()) => {
+                    new_users.push((email.as_str().to_owned(), password::hash(&row.password)?))
+                }
+                Err(invalid) => drop(errors.insert(field("password"), vec![invalid.message])),
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(Error::fields(errors));
+    }
+    ctx.write(|db| {
+        let now = ctx.clock.now_rfc3339();
+        let mut created = BTreeMap::from([("organizations", 0), ("users", 0), ("memberships", 0)]);
+        let mut ids = BTreeMap::new();
+        for row in &batch.organizations {
+            let (kind, authorization) = kinds[&row.reference];
+            let siret = row.siret.trim().replace(' ', "");
+            let id = match organizations::find_id_by_siret_kind(db, &siret, kind.code())? {
+                Some(id) => id,
+                None => {
+                    let id = new_id("org")?;
+                    let address = Address {
+                        post_code: row.post_code.clone(),
+                        city_insee: row.city_insee.clone(),
+                        department: row.department.clone(),
+                        latitude: row.latitude,
+                        longitude: row.longitude,
+                        ..Address::default()
+                    };
+                    organizations::insert(
+                        db,
+                        NewOrganization {
+                            id: &id,
+                            kind,
+                            siret: Some(&siret),
+                            profile: &Profile {
+                                name: row.name.trim().to_owned(),
+                                ..Profile::default()
+                            },
+                            address: &address,
+                            authorization,
+                            is_demo: row.is_demo,
+                            created_by: None,
+                            now: &now,
+                        },
+                    )?;
+                    *created.get_mut("organizations").expect("key") += 1;
+                    id
+                }
+            };
+            ids.insert(row.reference.clone(), id);
+        }
+        for row in &batch.users {
+            let email = row.email.trim().to_lowercase();
+            let user_id = match users::find_by_email(db, &email)? {
+                Some(user) => user.id,
+                None => {
+                    let hash = new_users
+                        .iter()
+                        .find(|(e, _)| *e == email)
+                        .map(|(_, h)| h.as_str());
+                    let hash = hash.ok_or_else(|| {
+                        Error::conflict("concurrent_import", "Import concurrent : réessayez.")
+                    })?;
+                    let id = new_id("usr")?;
+                    insert_user(
+                        db,
+                        &id,
+                        &email,
+                        row.first_name.trim(),
+                        row.last_name.trim(),
+                        hash,
+                        &now,
+                    )?;
+                    *created.get_mut("users").expect("key") += 1;
+                    id
+                }
+            };
+            for membership in &row.memberships {
+                let organization_id = &ids[&membership.organization];
+                if memberships::find(db, organization_id, &user_id)?.is_none() {
+                    let role = Role::parse(&membership.role)?;
+                    let row = Membership {
+                        user_id: user_id.clone(),
+                        organization_id: organization_id.clone(),
+                        role,
+                        status: Status::Active,
+                    };
+                    memberships::insert(db, &row, None, &now)?;
+                    *created.get_mut("memberships").expect("key") += 1;
+                }
+            }
+        }
+        ctx.audit(
+            db,
+            None,
+            "import_accounts",
+            "batch",
+            "accounts",
+            serde_json::json!({"created": created}),
+        )?;
+        json(200, &serde_json::json!({"created": created}))
+    })
+}

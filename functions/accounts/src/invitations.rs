@@ -1,0 +1,215 @@
+//! Invitations (R-ORG-7): any member (or the administration) invites a colleague by e-mail;
+//! accepting adds or reactivates the membership, creating the account when there is none.
+//! No e-mail is sent yet: the answer carries the code, for the inviter to pass on.
+
+use serde::Deserialize;
+use tremplin_domain::date::format_rfc3339_utc;
+use tremplin_domain::organization::{self, OrgAction, Role, INVITATION_MAX_PENDING};
+use tremplin_domain::{Email, Error, FieldErrors};
+use tremplin_platform::auth::bearer_token;
+use tremplin_platform::ids::{new_id, new_secret, sha256_hex};
+use tremplin_platform::repo::invitations::{self, NewInvitation};
+use tremplin_platform::repo::memberships::{self, Membership, Status};
+use tremplin_platform::repo::{organizations, users};
+use tremplin_platform::{json, Ctx, Response};
+
+use crate::password;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewInvitationBody {
+    email: String,
+    first_name: String,
+    last_name: String,
+    #[serde(default)]
+    valid_days: Option<i64>,
+}
+
+/// A trimmed person's name, 1–150 characters.
+pub fn name(field: &str, value: &str, errors: &mut FieldErrors) -> String {
+    let value = value.trim();
+    if value.is_empty() || value.chars().count() > 150 {
+        errors.insert(
+            field.into(),
+            vec!["Doit comporter entre 1 et 150 caractères.".into()],
+        );
+    }
+    value.to_owned()
+}
+
+pub fn create(ctx: &Ctx) -> Result<Response, Error> {
+    let actor = ctx.actor()?;
+    let id = ctx.param("id").to_owned();
+    if !actor.is_administrator() {
+        actor.require(&id, OrgAction::InviteColleague)?;
+    }
+    let body: NewInvitationBody = ctx.json()?;
+    let mut errors = FieldErrors::new();
+    let email =
+        Email::parse(&body.email).map_err(|e| errors.insert("email".into(), vec![e.message]));
+    let first_name = name("first_name", &body.first_name, &mut errors);
+    let last_name = name("last_name", &body.last_name, &mut errors);
+    let days = organization::invitation_validity_days(body.valid_days)
+        .map_err(|e| errors.insert("valid_days".into(), vec![e.message]));
+    let (Ok(email), Ok(days), true) = (email, days, errors.is_empty()) else {
+        return Err(Error::fields(errors));
+    };
+    organizations::find(ctx.db()?, &id)?.ok_or_else(Error::not_found)?;
+    let code = new_secret()?;
+    let invitation_id = new_id("inv")?;
+    let expires_at = format_rfc3339_utc(ctx.clock.now_unix() + days * 86_400);
+    ctx.write(|db| {
+        let now = ctx.clock.now_rfc3339();
+        if invitations::count_pending(db, &id, &now)? >= INVITATION_MAX_PENDING {
+            return Err(Error::conflict(
+                "too_many_invitations",
+                "Cette organisation a déjà 50 invitations en attente.",
+            ));
+        }
+        invitations::insert(
+            db,
+            NewInvitation {
+                id: &invitation_id,
+                code_hash: &sha256_hex(code.as_bytes()),
+                organization_id: &id,
+                email: email.as_str(),
+                first_name: &first_name,
+                last_name: &last_name,
+                expires_at: &expires_at,
+                created_by: &actor.user.id,
+                now: &now,
+            },
+        )?;
+        ctx.audit(
+            db,
+            Some(&id),
+            "invite",
+            "invitation",
+            &invitation_id,
+            serde_json::json!({}),
+        )?;
+        json(
+            201,
+            &serde_json::json!({
+                "id": invitation_id,
+                "organization_id": id,
+                "email": email.as_str(),
+                "first_name": first_name,
+                "last_name": last_name,
+                "code": code,
+                "expires_at": expires_at,
+            }),
+        )
+    })
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct Acceptance {
+    /// Only for someone without an account yet: the account is created with it.
+    #[serde(default)]
+    password: Option<String>,
+}
+
+pub fn accept(ctx: &Ctx) -> Result<Response, Error> {
+    let acceptance: Acceptance = if ctx.body().is_empty() {
+        Acceptance::default()
+    } else {
+        ctx.json()?
+    };
+    let actor = bearer_token(ctx).map(|_| ctx.actor()).transpose()?;
+    let code_hash = sha256_hex(ctx.param("code").as_bytes());
+    let invitation =
+        invitations::find_by_code_hash(ctx.db()?, &code_hash)?.ok_or_else(Error::not_found)?;
+    let now = ctx.clock.now_rfc3339();
+    if invitation.accepted_at.is_some() {
+        return Err(Error::conflict(
+            "invitation_used",
+            "Cette invitation a déjà été acceptée.",
+        ));
+    }
+    if invitation.expires_at <= now {
+        return Err(Error::Unprocessable {
+            code: "invitation_expired",
+            detail: "Cette invitation a expiré : demandez-en une nouvelle.".into(),
+            errors: FieldErrors::new(),
+        });
+    }
+    let new_password_hash = match (actor, &acceptance.password) {
+        (Some(actor), _) if actor.user.email != invitation.email => {
+            return Err(Error::Forbidden {
+                detail: "Cette invitation est adressée à une autre adresse e-mail.".into(),
+            })
+        }
+        (Some(_), _) => None,
+        (None, None) => return Err(Error::Unauthenticated),
+        (None, Some(password)) => {
+            password::check_new(password).map_err(|e| Error::field("password", e))?;
+            Some(password::hash(password)?)
+        }
+    };
+    let new_user_id = new_id("usr")?;
+    ctx.write(|db| {
+        // Re-read under the write lock: of two racing acceptances, only the first proceeds.
+        if invitations::find_by_code_hash(db, &code_hash)?.is_some_and(|i| i.accepted_at.is_some()) {
+            return Err(Error::conflict("invitation_used", "Cette invitation a déjà été acceptée."));
+        }
+        let user_id = match (&new_password_hash, actor) {
+            (_, Some(actor)) => actor.user.id.clone(),
+            (Some(hash), None) => {
+                users::insert(
+                    db,
+                    users::NewUser {
+                        id: &new_user_id,
+                        email: &invitation.email,
+                        first_name: &invitation.first_name,
+                        last_name: &invitation.last_name,
+                        password_hash: hash,
+                        created_by: None,
+                        now: &now,
+                    },
+                )
+                .map_err(|e| match e {
+                    Error::Conflict { .. } => Error::conflict(
+                        "account_exists",
+                        "Un compte existe déjà pour cette adresse : connectez-vous puis acceptez l'invitation.",
+                    ),
+                    other => other,
+                })?;
+                new_user_id.clone()
+            }
+            (None, None) => return Err(Error::Unauthenticated),
+        };
+        // R-ORG-6: the first member of an organization becomes its admin.
+        let role = match memberships::count_active(db, &invitation.organization_id)? {
+            0 => Role::Admin,
+            _ => memberships::find(db, &invitation.organization_id, &user_id)?
+                .map_or(Role::Member, |m| m.role),
+        };
+        let membership = Membership {
+            user_id: user_id.clone(),
+            organization_id: invitation.organization_id.clone(),
+            role,
+            status: Status::Active,
+        };
+        memberships::upsert(db, &membership, Some(&user_id), &now)?;
+        invitations::mark_accepted(db, &invitation.id, &user_id, &now)?;
+        ctx.audit(
+            db,
+            Some(&invitation.organization_id),
+            "accept_invitation",
+            "invitation",
+            &invitation.id,
+            serde_json::json!({"user_id": user_id, "role": role.as_str()}),
+        )?;
+        json(
+            200,
+            &serde_json::json!({
+                "organization_id": invitation.organization_id,
+                "user_id": user_id,
+                "role": role.as_str(),
+                "status": "active",
+            }),
+        )
+    })
+}

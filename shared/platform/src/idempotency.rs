@@ -1,0 +1,100 @@
+//! `Idempotency-Key` on every POST (API.md): a retry with the same key and body gets the first
+//! answer again (24 h); the same key with another body is a 422. The answer is stored inside the
+//! handler's own write transaction (see [`crate::http::Ctx::write`]), so a change and its
+//! stored answer commit together or not at all.
+
+use spin_sdk::http::Response;
+use tremplin_domain::Error;
+
+use crate::auth::bearer_token;
+use crate::http::{Ctx, Handler};
+use crate::ids::sha256_hex;
+use crate::repo::idempotency::{self as repo, Stored};
+
+pub const MAX_KEY_LENGTH: usize = 255;
+
+/// The key of this request, scoped to its bearer token (or anonymous), and the request's hash.
+pub struct Key {
+    pub scope: String,
+    pub key: String,
+    pub request_hash: String,
+}
+
+pub fn key_of(ctx: &Ctx) -> Result<Option<Key>, Error> {
+    let Some(key) = ctx.header("idempotency-key") else {
+        return Ok(None);
+    };
+    if key.is_empty() || key.len() > MAX_KEY_LENGTH {
+        let mut errors = tremplin_domain::FieldErrors::new();
+        errors.insert(
+            "Idempotency-Key".into(),
+            vec!["Entre 1 et 255 caractères.".into()],
+        );
+        return Err(Error::BadRequest {
+            code: "invalid_idempotency_key",
+            detail: "La clé d'idempotence doit comporter entre 1 et 255 caractères.".into(),
+            errors,
+        });
+    }
+    let scope =
+        bearer_token(ctx).map_or_else(|| "anonymous".to_owned(), |t| sha256_hex(t.as_bytes()));
+    let mut fingerprint = format!("{} {}\n", ctx.method, ctx.path).into_bytes();
+    fingerprint.extend_from_slice(ctx.body());
+    Ok(Some(Key {
+        scope,
+        key: key.to_owned(),
+        request_hash: sha256_hex(&fingerprint),
+    }))
+}
+
+/// Replays a stored answer, or runs the handler (which stores its answer when it writes).
+pub fn replay_or_run(ctx: &Ctx, handler: Handler) -> Result<Response, Error> {
+    if let Some(key) = key_of(ctx)? {
+        if let Some(response) = replay(ctx, &key)? {
+            return Ok(response);
+        }
+    }
+    handler(ctx)
+}
+
+/// The stored answer for `key`, if any; 422 when the key was used for another request.
+pub fn replay(ctx: &Ctx, key: &Key) -> Result<Option<Response>, Error> {
+    let Some(stored) = repo::find(ctx.db()?, &key.scope, &key.key, ctx.clock.now_unix())? else {
+        return Ok(None);
+    };
+    if stored.request_hash != key.request_hash {
+        return Err(Error::Unprocessable {
+            code: "idempotency_key_reused",
+            detail: "Cette clé d'idempotence a déjà servi pour une autre requête.".into(),
+            errors: Default::default(),
+        });
+    }
+    Ok(Some(
+        Response::builder()
+            .status(stored.status)
+            .header("content-type", stored.content_type)
+            .header("idempotent-replayed", "true")
+            .body(stored.body)
+            .build(),
+    ))
+}
+
+pub fn store(ctx: &Ctx, key: &Key, response: &Response) -> Result<(), Error> {
+    let stored = Stored {
+        request_hash: key.request_hash.clone(),
+        status: *response.status(),
+        content_type: response
+            .header("content-type")
+            .and_then(|v| v.as_str())
+            .unwrap_or("application/json")
+            .to_owned(),
+        body: response.body().to_vec(),
+    };
+    repo::store(
+        ctx.db()?,
+        &key.scope,
+        &key.key,
+        &stored,
+        ctx.clock.now_unix(),
+    )
+}

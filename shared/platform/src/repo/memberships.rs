@@ -1,0 +1,159 @@
+//! Memberships: a user in an organization, as admin or member (R-ORG-6), possibly pending (an
+//! access request) or inactive (deactivated).
+
+use crate::db::{text, Db, Row};
+use crate::repo::organizations::Organization;
+use tremplin_domain::organization::Role;
+use tremplin_domain::Error;
+
+const SELECT_ACTIVE_FOR_USER: &str = "SELECT o.id, o.category, o.kind, o.siret, o.name, o.brand, \
+    o.address_line_1, o.address_line_2, o.post_code, o.city_insee, o.department, o.latitude, \
+    o.longitude, o.phone, o.email, o.website, o.description, o.authorization_status, \
+    o.authorization_valid_until, o.is_demo, m.role \
+    FROM memberships m JOIN organizations o ON o.id = m.organization_id \
+    WHERE m.user_id = ? AND m.status = 'active' ORDER BY o.name, o.id";
+const SELECT_ONE: &str = "SELECT user_id, organization_id, role, status FROM memberships \
+    WHERE organization_id = ? AND user_id = ?";
+const SELECT_FOR_ORGANIZATION: &str = "SELECT u.id, u.email, u.first_name, u.last_name, m.role, \
+    m.status FROM memberships m JOIN users u ON u.id = m.user_id \
+    WHERE m.organization_id = ? AND (m.status = 'active' OR ?) ORDER BY m.status, u.last_name, u.id";
+const COUNT_ACTIVE: &str =
+    "SELECT COUNT(*) AS n FROM memberships WHERE organization_id = ? AND status = 'active'";
+const INSERT_MEMBERSHIP: &str = "INSERT INTO memberships \
+    (user_id, organization_id, role, status, created_at, updated_at, updated_by) \
+    VALUES (?, ?, ?, ?, ?, ?, ?)";
+const UPDATE_MEMBERSHIP: &str = "UPDATE memberships SET role = ?, status = ?, updated_at = ?, \
+    updated_by = ? WHERE organization_id = ? AND user_id = ?";
+const COUNT_MEMBERSHIPS: &str = "SELECT COUNT(*) AS n FROM memberships";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Pending,
+    Active,
+    Inactive,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pending => "pending",
+            Status::Active => "active",
+            Status::Inactive => "inactive",
+        }
+    }
+
+    fn parse(value: &str) -> Result<Status, Error> {
+        match value {
+            "pending" => Ok(Status::Pending),
+            "active" => Ok(Status::Active),
+            "inactive" => Ok(Status::Inactive),
+            other => Err(Error::internal(format!("memberships.status: {other}"))),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Membership {
+    pub user_id: String,
+    pub organization_id: String,
+    pub role: Role,
+    pub status: Status,
+}
+
+/// A member as listed to colleagues.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Member {
+    pub user_id: String,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub role: &'static str,
+    pub status: &'static str,
+}
+
+fn role(row: &Row<'_>) -> Result<Role, Error> {
+    Role::parse(&row.text("role")?).map_err(|e| Error::internal(format!("memberships.role: {e}")))
+}
+
+/// The organizations a user acts for, with their role in each.
+pub fn active_for_user(db: &Db, user_id: &str) -> Result<Vec<(Organization, Role)>, Error> {
+    db.query(SELECT_ACTIVE_FOR_USER, &[text(user_id)])?
+        .map(|row| Ok((Organization::from_row(row)?, role(row)?)))
+}
+
+pub fn find(db: &Db, organization_id: &str, user_id: &str) -> Result<Option<Membership>, Error> {
+    db.query(SELECT_ONE, &[text(organization_id), text(user_id)])?
+        .first()
+        .map(|row| {
+            Ok(Membership {
+                user_id: row.text("user_id")?,
+                organization_id: row.text("organization_id")?,
+                role: role(&row)?,
+                status: Status::parse(&row.text("status")?)?,
+            })
+        })
+        .transpose()
+}
+
+/// Members of an organization; pending requests and deactivated members only when asked.
+pub fn list(db: &Db, organization_id: &str, with_inactive: bool) -> Result<Vec<Member>, Error> {
+    db.query(
+        SELECT_FOR_ORGANIZATION,
+        &[text(organization_id), crate::db::int(with_inactive.into())],
+    )?
+    .map(|row| {
+        Ok(Member {
+            user_id: row.text("id")?,
+            email: row.text("email")?,
+            first_name: row.text("first_name")?,
+            last_name: row.text("last_name")?,
+            role: role(row)?.as_str(),
+            status: Status::parse(&row.text("status")?)?.as_str(),
+        })
+    })
+}
+
+pub fn count_active(db: &Db, organization_id: &str) -> Result<i64, Error> {
+    db.query(COUNT_ACTIVE, &[text(organization_id)])?
+        .first()
+        .map_or(Ok(0), |row| row.int("n"))
+}
+
+pub fn insert(db: &Db, membership: &Membership, by: Option<&str>, now: &str) -> Result<(), Error> {
+    let params = [
+        text(membership.user_id.as_str()),
+        text(membership.organization_id.as_str()),
+        text(membership.role.as_str()),
+        text(membership.status.as_str()),
+        text(now),
+        text(now),
+        crate::db::opt_text(by),
+    ];
+    Ok(db.execute(INSERT_MEMBERSHIP, &params)?)
+}
+
+pub fn update(db: &Db, membership: &Membership, by: &str, now: &str) -> Result<(), Error> {
+    let params = [
+        text(membership.role.as_str()),
+        text(membership.status.as_str()),
+        text(now),
+        text(by),
+        text(membership.organization_id.as_str()),
+        text(membership.user_id.as_str()),
+    ];
+    Ok(db.execute(UPDATE_MEMBERSHIP, &params)?)
+}
+
+/// Adds the membership, or brings an existing one back to `role`/`status`.
+pub fn upsert(db: &Db, membership: &Membership, by: Option<&str>, now: &str) -> Result<(), Error> {
+    match find(db, &membership.organization_id, &membership.user_id)? {
+        Some(_) => update(db, membership, by.unwrap_or(&membership.user_id), now),
+        None => insert(db, membership, by, now),
+    }
+}
+
+pub fn count(db: &Db) -> Result<i64, Error> {
+    db.query(COUNT_MEMBERSHIPS, &[])?
+        .first()
+        .map_or(Ok(0), |row| row.int("n"))
+}

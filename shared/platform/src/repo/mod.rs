@@ -1,0 +1,12 @@
+//! One repository module per aggregate: SQL as named constants with explicit columns, rows mapped
+//! with checked accessors (a row that fails to map is an error, never dropped).
+
+pub mod audit;
+pub mod cities;
+pub mod idempotency;
+pub mod invitations;
+pub mod memberships;
+pub mod organizations;
+pub mod sessions;
+pub mod throttle;
+pub mod users;
