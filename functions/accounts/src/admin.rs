@@ -199,36 +199,57 @@ struct MembershipRow {
     role: String,
 }
 
-/// Upserts organizations (by SIRET and kind), users (by e-mail; an existing user is left as is,
-/// password included) and memberships (added when missing). All or nothing.
+/// Adds what is missing: organizations (known by SIRET and kind), users (known by e-mail; an
+/// existing one is left as is, password included) and memberships. Existing rows are never
+/// changed, so loading twice changes nothing. All or nothing.
 pub fn import_accounts(ctx: &Ctx) -> Result<Response, Error> {
     ctx.actor()?.require_administrator()?;
     let batch: AccountsImport = ctx.json()?;
     let today = ctx.clock.today();
     let mut errors = FieldErrors::new();
     let mut kinds = BTreeMap::new();
+    let mut sirets = BTreeMap::new();
     for (i, row) in batch.organizations.iter().enumerate() {
         let field = |name: &str| format!("organizations[{i}].{name}");
-        let kind = Category::parse(&row.category).and_then(|c| Kind::parse(c, &row.kind));
+        let mut invalid =
+            |name: &str, message: String| drop(errors.insert(field(name), vec![message]));
+        let category = Category::parse(&row.category).map_err(|e| invalid("category", e.message));
+        let kind =
+            category.map(|c| Kind::parse(c, &row.kind).map_err(|e| invalid("kind", e.message)));
         let status = row
             .authorization_status
             .as_deref()
             .map(AuthorizationStatus::parse)
             .transpose();
         match (kind, status) {
-            (Ok(kind), Ok(status)) => match Authorization::imported(kind, status, today) {
+            (Ok(Ok(kind)), Ok(status)) => match Authorization::imported(kind, status, today) {
                 Ok(authorization) => {
-                    drop(kinds.insert(row.reference.clone(), (kind, authorization)))
+                    if kinds
+                        .insert(row.reference.clone(), (kind, authorization))
+                        .is_some()
+                    {
+                        invalid("ref", "Référence déjà utilisée dans ce lot.".into());
+                    }
                 }
-                Err((name, invalid)) => drop(errors.insert(field(name), vec![invalid.message])),
+                Err((name, rule)) => invalid(name, rule.message),
             },
-            (Err(invalid), _) => drop(errors.insert(field("kind"), vec![invalid.message])),
-            (_, Err(invalid)) => {
-                drop(errors.insert(field("authorization_status"), vec![invalid.message]))
-            }
+            (_, Err(rule)) => invalid("authorization_status", rule.message),
+            _ => {}
         }
-        if let Err(invalid) = Siret::parse(&row.siret) {
-            errors.insert(field("siret"), vec![invalid.message]);
+        match Siret::parse(&row.siret) {
+            Ok(siret) => drop(sirets.insert(row.reference.clone(), siret.as_str().to_owned())),
+            Err(rule) => invalid("siret", rule.message),
+        }
+        if row.name.trim().is_empty() || row.name.trim().chars().count() > 255 {
+            invalid(
+                "name",
+                "Le nom doit comporter entre 1 et 255 caractères.".into(),
+            );
+        }
+        let in_range =
+            |value: Option<f64>, limit: f64| value.is_none_or(|v| (-limit..=limit).contains(&v));
+        if !in_range(row.latitude, 90.0) || !in_range(row.longitude, 180.0) {
+            invalid("latitude", "Coordonnées hors limites.".into());
         }
     }
     let mut new_users = Vec::new();
@@ -277,8 +298,8 @@ pub fn import_accounts(ctx: &Ctx) -> Result<Response, Error> {
         let mut ids = BTreeMap::new();
         for row in &batch.organizations {
             let (kind, authorization) = kinds[&row.reference];
-            let siret = row.siret.trim().replace(' ', "");
-            let id = match organizations::find_id_by_siret_kind(db, &siret, kind.code())? {
+            let siret = &sirets[&row.reference];
+            let id = match organizations::find_id_by_siret_kind(db, siret, kind.code())? {
                 Some(id) => id,
                 None => {
                     let id = new_id("org")?;
@@ -295,7 +316,7 @@ pub fn import_accounts(ctx: &Ctx) -> Result<Response, Error> {
                         NewOrganization {
                             id: &id,
                             kind,
-                            siret: Some(&siret),
+                            siret: Some(siret),
                             profile: &Profile {
                                 name: row.name.trim().to_owned(),
                                 ..Profile::default()

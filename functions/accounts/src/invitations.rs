@@ -202,8 +202,9 @@ pub fn accept(ctx: &Ctx) -> Result<Response, Error> {
             &invitation.id,
             serde_json::json!({"user_id": user_id, "role": role.as_str()}),
         )?;
+        // 201 when the answer created the account, 200 when it joined an existing one.
         json(
-            200,
+            if new_password_hash.is_some() && actor.is_none() { 201 } else { 200 },
             &serde_json::json!({
                 "organization_id": invitation.organization_id,
                 "user_id": user_id,

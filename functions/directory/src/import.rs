@@ -70,7 +70,11 @@ fn parse_rows<T: DeserializeOwned, U>(
     let mut good = Vec::new();
     let mut rejected = Vec::new();
     for (index, value) in batch.rows.into_iter().enumerate() {
-        let fallback_line = index as u64 + 1;
+        // The row's own `line` when it has one, even if the rest does not parse.
+        let line = value
+            .get("line")
+            .and_then(serde_json::Value::as_u64)
+            .unwrap_or(index as u64 + 1);
         match serde_json::from_value::<Line<T>>(value) {
             Ok(row) => match check(row.fields) {
                 Ok(parsed) => good.push(parsed),
@@ -80,7 +84,7 @@ fn parse_rows<T: DeserializeOwned, U>(
                 }),
             },
             Err(error) => rejected.push(Rejected {
-                line: fallback_line,
+                line,
                 reason: format!("ligne illisible : {error}"),
             }),
         }

@@ -1,7 +1,9 @@
-use spin_sdk::http::{IntoResponse, Request, Response};
+//! Benchmark reference: the cheapest possible component (no storage), served by `bench/spin.toml`.
+
+use spin_sdk::http::{Request, Response};
 use spin_sdk::http_component;
 
 #[http_component]
-fn handle(_req: Request) -> anyhow::Result<impl IntoResponse> {
-    Ok(Response::new(200, "placeholder"))
+fn handle(_request: Request) -> Response {
+    Response::new(200, "Bonjour")
 }

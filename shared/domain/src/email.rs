@@ -1,9 +1,6 @@
 //! E-mail addresses, normalized so that lookups are case-insensitive (R-CAND-5).
 
-use std::fmt;
-use std::str::FromStr;
-
-use serde::{Deserialize, Serialize, Serializer};
+use serde::Deserialize;
 
 use crate::error::Invalid;
 
@@ -18,6 +15,8 @@ const MAX_LEN: usize = 254;
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
 #[serde(try_from = "String")]
 pub struct Email(String);
+
+crate::string_newtype!(Email);
 
 impl Email {
     pub fn parse(input: &str) -> Result<Email, Invalid> {
@@ -50,34 +49,6 @@ fn is_valid(email: &str) -> bool {
         && !domain.contains('@')
         && domain.contains('.')
         && domain.split('.').all(|label| !label.is_empty())
-}
-
-impl fmt::Display for Email {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl FromStr for Email {
-    type Err = Invalid;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Email::parse(s)
-    }
-}
-
-impl TryFrom<String> for Email {
-    type Error = Invalid;
-
-    fn try_from(s: String) -> Result<Self, Self::Error> {
-        Email::parse(&s)
-    }
-}
-
-impl Serialize for Email {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.0)
-    }
 }
 
 #[cfg(test)]

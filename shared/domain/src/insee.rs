@@ -1,9 +1,6 @@
 //! INSEE commune codes (R-ORG-2 city, R-DIR-1 search): 5 characters, Corsica as 2A/2B.
 
-use std::fmt;
-use std::str::FromStr;
-
-use serde::{Deserialize, Serialize, Serializer};
+use serde::Deserialize;
 
 use crate::error::Invalid;
 
@@ -13,6 +10,8 @@ use crate::error::Invalid;
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
 #[serde(try_from = "String")]
 pub struct InseeCode(String);
+
+crate::string_newtype!(InseeCode);
 
 impl InseeCode {
     /// Surrounding whitespace is trimmed and `2a`/`2b` uppercased; nothing else is rewritten.
@@ -41,34 +40,6 @@ impl InseeCode {
         } else {
             &self.0[..2]
         }
-    }
-}
-
-impl fmt::Display for InseeCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl FromStr for InseeCode {
-    type Err = Invalid;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        InseeCode::parse(s)
-    }
-}
-
-impl TryFrom<String> for InseeCode {
-    type Error = Invalid;
-
-    fn try_from(s: String) -> Result<Self, Self::Error> {
-        InseeCode::parse(&s)
-    }
-}
-
-impl Serialize for InseeCode {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.0)
     }
 }
 

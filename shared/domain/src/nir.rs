@@ -1,9 +1,8 @@
 //! The NIR (numéro de sécurité sociale), parsed per R-CAND-1 and kept out of logs per R-CAND-6.
 
 use std::fmt;
-use std::str::FromStr;
 
-use serde::{Deserialize, Serialize, Serializer};
+use serde::Deserialize;
 
 use crate::error::Invalid;
 
@@ -23,6 +22,8 @@ const KEY: &str = "La clé du NIR est incorrecte.";
 #[derive(Clone, PartialEq, Eq, Hash, Deserialize)]
 #[serde(try_from = "String")]
 pub struct Nir(String);
+
+crate::string_newtype!(Nir);
 
 impl Nir {
     /// R-CAND-1. Reading of the rule, where its text leaves room:
@@ -114,34 +115,6 @@ fn number(digits: &[u8]) -> u64 {
 impl fmt::Debug for Nir {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "Nir({})", self.masked())
-    }
-}
-
-impl fmt::Display for Nir {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl FromStr for Nir {
-    type Err = Invalid;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Nir::parse(s)
-    }
-}
-
-impl TryFrom<String> for Nir {
-    type Error = Invalid;
-
-    fn try_from(s: String) -> Result<Self, Self::Error> {
-        Nir::parse(&s)
-    }
-}
-
-impl Serialize for Nir {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.0)
     }
 }
 

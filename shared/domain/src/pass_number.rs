@@ -1,9 +1,6 @@
 //! PASS IAE numbers (R-PASS-1): `99999` followed by a 7-digit counter, never reused.
 
-use std::fmt;
-use std::str::FromStr;
-
-use serde::{Deserialize, Serialize, Serializer};
+use serde::Deserialize;
 
 use crate::error::Invalid;
 
@@ -18,6 +15,8 @@ const MAX_COUNTER: u32 = 9_999_999;
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
 #[serde(try_from = "String")]
 pub struct PassNumber(String);
+
+crate::string_newtype!(PassNumber);
 
 impl PassNumber {
     /// Accepts the canonical form and the display form (`99999 00 00001`): whitespace is stripped.
@@ -76,35 +75,6 @@ impl PassNumber {
     /// `99999 00 00001`: how the number is shown to people (R-PASS-1).
     pub fn display(&self) -> String {
         format!("{} {} {}", &self.0[..5], &self.0[5..7], &self.0[7..])
-    }
-}
-
-impl fmt::Display for PassNumber {
-    /// The canonical 12 digits; [`PassNumber::display`] gives the spaced form.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl FromStr for PassNumber {
-    type Err = Invalid;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        PassNumber::parse(s)
-    }
-}
-
-impl TryFrom<String> for PassNumber {
-    type Error = Invalid;
-
-    fn try_from(s: String) -> Result<Self, Self::Error> {
-        PassNumber::parse(&s)
-    }
-}
-
-impl Serialize for PassNumber {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.0)
     }
 }
 

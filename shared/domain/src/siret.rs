@@ -1,9 +1,6 @@
 //! The SIRET of a structure (R-ORG-2): 14 digits with a check digit.
 
-use std::fmt;
-use std::str::FromStr;
-
-use serde::{Deserialize, Serialize, Serializer};
+use serde::Deserialize;
 
 use crate::error::Invalid;
 
@@ -17,6 +14,8 @@ const LA_POSTE_SIREN: &str = "356000000";
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
 #[serde(try_from = "String")]
 pub struct Siret(String);
+
+crate::string_newtype!(Siret);
 
 impl Siret {
     /// Whitespace is stripped (`807 469 317 00018` is accepted). The check is Luhn, except for
@@ -70,34 +69,6 @@ fn luhn(digits: &str) -> bool {
 
 fn digit_sum(digits: &str) -> u32 {
     digits.bytes().map(|c| u32::from(c - b'0')).sum()
-}
-
-impl fmt::Display for Siret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl FromStr for Siret {
-    type Err = Invalid;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Siret::parse(s)
-    }
-}
-
-impl TryFrom<String> for Siret {
-    type Error = Invalid;
-
-    fn try_from(s: String) -> Result<Self, Self::Error> {
-        Siret::parse(&s)
-    }
-}
-
-impl Serialize for Siret {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.0)
-    }
 }
 
 #[cfg(test)]

@@ -236,6 +236,15 @@ impl Ctx {
     pub fn json<T: DeserializeOwned>(&self) -> Result<T, Error> {
         parse_json(&self.body)
     }
+
+    /// Like [`Ctx::json`] for endpoints whose body may be left out: an empty body is `T::default()`.
+    pub fn optional_json<T: DeserializeOwned + Default>(&self) -> Result<T, Error> {
+        if self.body.iter().all(u8::is_ascii_whitespace) {
+            Ok(T::default())
+        } else {
+            parse_json(&self.body)
+        }
+    }
 }
 
 pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, Error> {

@@ -1,8 +1,14 @@
 //! `Idempotency-Key` on every POST (API.md): a retry with the same key and body gets the first
-//! answer again (24 h); the same key with another body is a 422. The answer is stored inside the
-//! handler's own write transaction (see [`crate::http::Ctx::write`]), so a change and its
-//! stored answer commit together or not at all.
+//! answer again (24 h); the same key with another body is a 422. The answer of a state change is
+//! stored inside the handler's own write transaction (see [`crate::http::Ctx::write`]), so a
+//! change and its stored answer commit together or not at all; a refused request changed nothing
+//! and is simply evaluated again.
+//!
+//! Keys are scoped to the caller's token (or "anonymous"), and only the key's hash is stored: the
+//! stored answer is sealed with a keystream derived from the key, because answers may carry
+//! secrets (a login token, an invitation code) that the database otherwise keeps only hashed.
 
+use sha2::{Digest, Sha256};
 use spin_sdk::http::Response;
 use tremplin_domain::Error;
 
@@ -47,9 +53,35 @@ pub fn key_of(ctx: &Ctx) -> Result<Option<Key>, Error> {
     }))
 }
 
+impl Key {
+    /// What the database stores in place of the key.
+    fn stored_key(&self) -> String {
+        sha256_hex(format!("key\n{}\n{}", self.scope, self.key).as_bytes())
+    }
+
+    /// XORs `data` with SHA-256(scope, key, block counter): sealing and opening are the same.
+    fn seal(&self, data: &[u8]) -> Vec<u8> {
+        data.chunks(32)
+            .enumerate()
+            .flat_map(|(block, chunk)| {
+                let pad = Sha256::digest(
+                    format!("seal\n{}\n{}\n{block}", self.scope, self.key).as_bytes(),
+                );
+                chunk
+                    .iter()
+                    .zip(pad)
+                    .map(|(byte, pad)| byte ^ pad)
+                    .collect::<Vec<u8>>()
+            })
+            .collect()
+    }
+}
+
 /// Replays a stored answer, or runs the handler (which stores its answer when it writes).
 pub fn replay_or_run(ctx: &Ctx, handler: Handler) -> Result<Response, Error> {
-    if let Some(key) = key_of(ctx)? {
+    // A revoked or expired token gets no replay: the handler answers it as it answers any call.
+    let caller_valid = bearer_token(ctx).is_none() || ctx.actor().is_ok();
+    if let Some(key) = key_of(ctx)?.filter(|_| caller_valid) {
         if let Some(response) = replay(ctx, &key)? {
             return Ok(response);
         }
@@ -59,7 +91,13 @@ pub fn replay_or_run(ctx: &Ctx, handler: Handler) -> Result<Response, Error> {
 
 /// The stored answer for `key`, if any; 422 when the key was used for another request.
 pub fn replay(ctx: &Ctx, key: &Key) -> Result<Option<Response>, Error> {
-    let Some(stored) = repo::find(ctx.db()?, &key.scope, &key.key, ctx.clock.now_unix())? else {
+    let Some(stored) = repo::find(
+        ctx.db()?,
+        &key.scope,
+        &key.stored_key(),
+        ctx.clock.now_unix(),
+    )?
+    else {
         return Ok(None);
     };
     if stored.request_hash != key.request_hash {
@@ -74,7 +112,7 @@ pub fn replay(ctx: &Ctx, key: &Key) -> Result<Option<Response>, Error> {
             .status(stored.status)
             .header("content-type", stored.content_type)
             .header("idempotent-replayed", "true")
-            .body(stored.body)
+            .body(key.seal(&stored.body))
             .build(),
     ))
 }

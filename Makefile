@@ -1,0 +1,48 @@
+# Tremplin — two commands on a fresh machine: `make run` and `make test` (README.md).
+SHELL := /bin/bash
+PORT ?= 3000
+ADDRESS := 127.0.0.1:$(PORT)
+STATE_DIR := .spin
+COMPONENTS := accounts apply decide pass suspend prolong directory assets
+BENCH_COMPONENTS := hello write-floor
+WASM_FLAGS := --target wasm32-wasip2 --release
+
+.PHONY: setup build run test bench clean
+
+setup:
+	@command -v cargo >/dev/null || { echo "Rust (cargo) is required: https://rustup.rs"; exit 1; }
+	@rustup target list --installed | grep -qx wasm32-wasip2 || rustup target add wasm32-wasip2
+
+# Exactly what `spin build` runs, component by component, in one cargo invocation.
+build: setup
+	cargo build $(WASM_FLAGS) $(addprefix -p ,$(COMPONENTS) $(BENCH_COMPONENTS))
+
+# Serves the app on http://$(ADDRESS) with `spin up` when the spin CLI is there, otherwise with
+# the bundled host, then loads the demo data; data persists in $(STATE_DIR)/ across restarts.
+run: build
+	@mkdir -p $(STATE_DIR)
+	@[ -s $(STATE_DIR)/bootstrap-token ] || od -An -tx1 -N24 /dev/urandom | tr -d ' \n' > $(STATE_DIR)/bootstrap-token
+	cargo build --release -p tremplin-load $(if $(shell command -v spin),,-p tremplin-host)
+	@export SPIN_VARIABLE_BOOTSTRAP_TOKEN=$$(cat $(STATE_DIR)/bootstrap-token); \
+	if command -v spin >/dev/null; then \
+	  echo "Serving with spin up"; spin up --listen $(ADDRESS) --state-dir $(STATE_DIR) & \
+	else \
+	  echo "spin CLI not found: serving with the bundled host"; \
+	  target/release/tremplin-host --manifest spin.toml --listen $(ADDRESS) --state-dir $(STATE_DIR) & \
+	fi; \
+	server=$$!; trap 'kill $$server 2>/dev/null' INT TERM EXIT; \
+	TREMPLIN_BOOTSTRAP_TOKEN=$$SPIN_VARIABLE_BOOTSTRAP_TOKEN target/release/tremplin-load --url http://$(ADDRESS) --demo \
+	  && echo "Tremplin is ready on http://$(ADDRESS) (demo password: tremplin-demo-2026). Ctrl-C stops it." \
+	  && wait $$server
+
+# Every test: the domain's unit tests, the loader's, and the HTTP tests of the real components
+# in the bundled host (they need the release .wasm files, built first).
+test: build
+	cargo test --locked -p tremplin-domain -p tremplin-load -p tremplin-host -p tremplin-tests
+
+# Latency and throughput figures through the bundled host (see tests/app/README.md).
+bench: build
+	cargo run --release --locked -p tremplin-tests --bin tremplin-bench
+
+clean:
+	cargo clean

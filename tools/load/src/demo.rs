@@ -1,0 +1,102 @@
+//! Demo accounts (demo data only, never loaded in production: only `--demo` sends them). All
+//! share one password. Organizations carry fictitious SIRETs (valid Luhn, `is_demo` set).
+
+use serde_json::{json, Value};
+
+pub const PASSWORD: &str = "tremplin-demo-2026";
+pub const ADMIN_EMAIL: &str = "admin@demo.tremplin.fr";
+
+/// A fictitious SIRET: `99` + an 11-digit serial + the check digit the domain's parser accepts.
+fn siret(serial: u64) -> String {
+    (0..10)
+        .map(|check| format!("99{serial:011}{check}"))
+        .find(|candidate| tremplin_domain::Siret::parse(candidate).is_ok())
+        .expect("one check digit always fits")
+}
+
+/// (e-mail prefix, category, kind, name, authorization status)
+const ORGANIZATIONS: &[(&str, &str, &str, &str, Option<&str>)] = &[
+    (
+        "prescripteur",
+        "prescriber",
+        "ML",
+        "Mission locale de démonstration",
+        Some("VALIDATED"),
+    ),
+    (
+        "orienteur",
+        "prescriber",
+        "OTHER",
+        "Association d'accompagnement (orienteur, démo)",
+        None,
+    ),
+    (
+        "aci",
+        "structure",
+        "ACI",
+        "Atelier chantier d'insertion (démo)",
+        None,
+    ),
+    (
+        "ai",
+        "structure",
+        "AI",
+        "Association intermédiaire (démo)",
+        None,
+    ),
+    (
+        "ei",
+        "structure",
+        "EI",
+        "Entreprise d'insertion (démo)",
+        None,
+    ),
+    (
+        "etti",
+        "structure",
+        "ETTI",
+        "Entreprise de travail temporaire d'insertion (démo)",
+        None,
+    ),
+    (
+        "eiti",
+        "structure",
+        "EITI",
+        "Entreprise d'insertion par le travail indépendant (démo)",
+        None,
+    ),
+    (
+        "geiq",
+        "structure",
+        "GEIQ",
+        "Groupement d'employeurs pour l'insertion (démo)",
+        None,
+    ),
+];
+
+pub fn accounts() -> Value {
+    let organizations: Vec<Value> = ORGANIZATIONS
+        .iter()
+        .enumerate()
+        .map(|(i, (prefix, category, kind, name, status))| {
+            json!({
+                "ref": prefix, "category": category, "kind": kind, "siret": siret(i as u64 + 1),
+                "name": name, "authorization_status": status, "is_demo": true,
+                // Lyon 3e: a real place so directory searches find the demo structures.
+                "post_code": "69003", "city_insee": "69383", "department": "69",
+                "latitude": 45.7597 + i as f64 * 0.004, "longitude": 4.8422 + i as f64 * 0.003,
+            })
+        })
+        .collect();
+    let users: Vec<Value> = ORGANIZATIONS
+        .iter()
+        .map(|(prefix, ..)| {
+            json!({
+                "email": format!("{prefix}@demo.tremplin.fr"), "password": PASSWORD,
+                "first_name": "Démo", "last_name": prefix.to_uppercase(),
+                "memberships": [{"organization": prefix, "role": "admin"}],
+            })
+        })
+        .collect();
+    json!({ "organizations": organizations, "users": users })
+}
