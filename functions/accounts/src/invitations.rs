@@ -112,11 +112,7 @@ struct Acceptance {
 }
 
 pub fn accept(ctx: &Ctx) -> Result<Response, Error> {
-    let acceptance: Acceptance = if ctx.body().is_empty() {
-        Acceptance::default()
-    } else {
-        ctx.json()?
-    };
+    let acceptance: Acceptance = ctx.optional_json()?;
     let actor = bearer_token(ctx).map(|_| ctx.actor()).transpose()?;
     let code_hash = sha256_hex(ctx.param("code").as_bytes());
     let invitation =

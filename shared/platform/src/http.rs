@@ -65,11 +65,14 @@ fn dispatch(request: Request, routes: &[Route]) -> Response {
     if matching.is_empty() {
         return problem(&Error::not_found());
     }
+    let allowed: Vec<String> = matching.iter().map(|(r, _)| r.method.to_string()).collect();
     let Some((route, params)) = matching
         .into_iter()
         .find(|(r, _)| &r.method == request.method())
     else {
-        return problem(&Error::MethodNotAllowed);
+        let mut response = problem(&Error::MethodNotAllowed);
+        response.set_header("allow", allowed.join(", "));
+        return response;
     };
     let clock = match clock::current() {
         Ok(clock) => clock,
@@ -255,17 +258,29 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, Error> {
             None,
         ));
     }
-    let deserializer = &mut serde_json::Deserializer::from_slice(body);
-    serde_path_to_error::deserialize(deserializer).map_err(|error| {
-        let field = error.path().to_string();
+    // Syntax first, so that `[1, 2` is malformed JSON rather than a struct read from an array.
+    let value: serde_json::Value = serde_json::from_slice(body).map_err(|_| {
+        bad_request(
+            "malformed_json",
+            "Le corps de la requête n'est pas un JSON valide.",
+            None,
+        )
+    })?;
+    if !value.is_object() {
+        return Err(bad_request(
+            "invalid_body",
+            "Un objet JSON est attendu.",
+            Some("body".to_owned()),
+        ));
+    }
+    serde_path_to_error::deserialize(value).map_err(|error| {
+        let path = error.path().to_string();
         let inner = error.into_inner();
-        let message = french_json_message(&inner);
-        if inner.classify() == serde_json::error::Category::Data {
-            let field = data_error_field(&inner, &field);
-            bad_request("invalid_body", &message, Some(field))
-        } else {
-            bad_request("malformed_json", &message, None)
-        }
+        bad_request(
+            "invalid_body",
+            &french_json_message(&inner),
+            Some(data_error_field(&inner, &path)),
+        )
     })
 }
 
@@ -292,6 +307,8 @@ fn data_error_field(error: &serde_json::Error, path: &str) -> String {
     };
     match (named, path) {
         (Some(name), "." | "") => name,
+        // Some deserializers already end the path with the unknown field's name.
+        (Some(name), prefix) if prefix.ends_with(name.as_str()) => prefix.to_owned(),
         (Some(name), prefix) => format!("{prefix}.{name}"),
         (None, "." | "") => "body".to_owned(),
         (None, path) => path.to_owned(),
@@ -306,38 +323,35 @@ fn french_json_message(error: &serde_json::Error) -> String {
     } else if text.starts_with("unknown field") {
         format!("Champ inconnu : « {quoted} ».")
     } else if text.starts_with("invalid type") {
-        let expected = text
-            .rsplit("expected ")
-            .next()
-            .unwrap_or("")
-            .split(" at line")
-            .next()
-            .unwrap_or("");
-        format!("Type incorrect (attendu : {}).", french_expected(expected))
+        format!(
+            "Type incorrect (attendu : {}).",
+            french_expected(text.rsplit("expected ").next().unwrap_or(""))
+        )
     } else if text.starts_with("unknown variant") {
         format!("Valeur inconnue : « {quoted} ».")
-    } else if error.classify() == serde_json::error::Category::Data {
-        let reason = text.split(" at line").next().unwrap_or(&text);
-        format!("Valeur invalide : {reason}")
     } else {
-        "Le corps de la requête n'est pas un JSON valide.".to_owned()
+        format!("Valeur invalide : {text}")
     }
 }
 
 fn french_expected(expected: &str) -> &'static str {
-    if expected.contains("string") || expected.contains("str") {
-        "texte"
-    } else if expected.contains("bool") {
-        "booléen"
-    } else if expected.contains("integer") || expected.contains("i64") || expected.contains("u") {
-        "nombre entier"
-    } else if expected.contains("sequence") {
-        "liste"
-    } else if expected.contains("struct") || expected.contains("map") {
-        "objet"
-    } else {
-        "autre type"
-    }
+    const NAMES: &[(&[&str], &str)] = &[
+        (&["sequence"], "liste"),
+        (&["struct", "map"], "objet"),
+        (&["string", "str"], "texte"),
+        (&["bool"], "booléen"),
+        (&["f32", "f64", "float"], "nombre"),
+        (
+            &[
+                "integer", "i8", "i16", "i32", "i64", "u8", "u16", "u32", "u64",
+            ],
+            "nombre entier",
+        ),
+    ];
+    NAMES
+        .iter()
+        .find(|(words, _)| words.iter().any(|w| expected.contains(w)))
+        .map_or("autre type", |(_, name)| name)
 }
 
 /// Percent-decoding of a path segment or query value; `None` if not valid UTF-8.

@@ -126,12 +126,12 @@ pub fn store(ctx: &Ctx, key: &Key, response: &Response) -> Result<(), Error> {
             .and_then(|v| v.as_str())
             .unwrap_or("application/json")
             .to_owned(),
-        body: response.body().to_vec(),
+        body: key.seal(response.body()),
     };
     repo::store(
         ctx.db()?,
         &key.scope,
-        &key.key,
+        &key.stored_key(),
         &stored,
         ctx.clock.now_unix(),
     )

@@ -1,0 +1,302 @@
+//! `tremplin-bench` (run it with `make bench`): latency figures through the bundled host on
+//! 127.0.0.1, each next to the hello-world component measured in the same run, and write
+//! endpoints next to the durable-write floor (one INSERT in one transaction, SPIN.md).
+//!
+//! Clients are plain HTTP/1.1 keep-alive connections on their own threads; every request's
+//! latency is recorded and the median and p99 printed.
+
+use anyhow::{bail, Context, Result};
+use serde_json::json;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::time::{Duration, Instant};
+use tremplin_tests::{repo_root, ADMIN_EMAIL, BOOTSTRAP_TOKEN, PASSWORD};
+
+/// The app's manifest plus the two reference components, written under `target/bench/`.
+fn bench_manifest() -> Result<std::path::PathBuf> {
+    let root = repo_root();
+    let manifest = std::fs::read_to_string(root.join("spin.toml"))?;
+    let release = root.join("target/wasm32-wasip2/release");
+    let mut text = manifest.replace(
+        "source = \"target/wasm32-wasip2/release/",
+        &format!("source = \"{}/", release.display()),
+    );
+    text.push_str(&format!(
+        r#"
+[[trigger.http]]
+route = "/bench/hello"
+component = "hello"
+
+[[trigger.http]]
+route = "/bench/write"
+component = "write-floor"
+
+[component.hello]
+source = "{release}/hello.wasm"
+
+[component.write-floor]
+source = "{release}/write_floor.wasm"
+sqlite_databases = ["default"]
+"#,
+        release = release.display()
+    ));
+    let dir = root.join("target/bench");
+    std::fs::create_dir_all(&dir)?;
+    let path = dir.join("spin.toml");
+    std::fs::write(&path, text)?;
+    Ok(path)
+}
+
+/// One keep-alive HTTP/1.1 connection.
+struct Client {
+    reader: BufReader<TcpStream>,
+    writer: TcpStream,
+}
+
+impl Client {
+    fn connect(addr: SocketAddr) -> Result<Client> {
+        let stream = TcpStream::connect(addr)?;
+        stream.set_nodelay(true)?;
+        Ok(Client {
+            writer: stream.try_clone()?,
+            reader: BufReader::new(stream),
+        })
+    }
+
+    /// Sends one request and reads the whole response; returns (status, body).
+    fn send(
+        &mut self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: &str,
+    ) -> Result<(u16, Vec<u8>)> {
+        let auth = token
+            .map(|t| format!("Authorization: Bearer {t}\r\n"))
+            .unwrap_or_default();
+        write!(
+            self.writer,
+            "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{auth}Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        )?;
+        let mut status_line = String::new();
+        self.reader.read_line(&mut status_line)?;
+        let status: u16 = status_line
+            .split(' ')
+            .nth(1)
+            .context("status line")?
+            .parse()?;
+        let mut length = 0;
+        loop {
+            let mut line = String::new();
+            self.reader.read_line(&mut line)?;
+            if line == "\r\n" || line.is_empty() {
+                break;
+            }
+            if let Some((name, value)) = line.split_once(':') {
+                if name.eq_ignore_ascii_case("content-length") {
+                    length = value.trim().parse()?;
+                }
+            }
+        }
+        let mut response = vec![0; length];
+        self.reader.read_exact(&mut response)?;
+        Ok((status, response))
+    }
+}
+
+struct Figures {
+    name: String,
+    clients: usize,
+    latencies: Vec<Duration>,
+    elapsed: Duration,
+}
+
+impl Figures {
+    fn percentile(&self, p: f64) -> Duration {
+        let mut sorted = self.latencies.clone();
+        sorted.sort();
+        sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
+    }
+
+    fn print(&self, reference: Option<&Figures>) {
+        let median = self.percentile(0.5);
+        let ratio = reference.map_or(String::new(), |r| {
+            format!(
+                "{:>6.2}×",
+                median.as_secs_f64() / r.percentile(0.5).as_secs_f64()
+            )
+        });
+        println!(
+            "{:<44} {:>3} {:>7} {:>9.3} {:>9.3} {:>9.0} {}",
+            self.name,
+            self.clients,
+            self.latencies.len(),
+            median.as_secs_f64() * 1e3,
+            self.percentile(0.99).as_secs_f64() * 1e3,
+            self.latencies.len() as f64 / self.elapsed.as_secs_f64(),
+            ratio
+        );
+    }
+}
+
+/// `requests` requests spread over `clients` connections in parallel; every answer must be `expect`.
+fn measure(
+    addr: SocketAddr,
+    name: &str,
+    clients: usize,
+    requests: usize,
+    expect: u16,
+    request: impl Fn(usize) -> (String, String, Option<String>, String) + Sync,
+) -> Result<Figures> {
+    let start = Instant::now();
+    let latencies = std::thread::scope(|scope| -> Result<Vec<Duration>> {
+        let workers: Vec<_> = (0..clients)
+            .map(|c| {
+                let request = &request;
+                scope.spawn(move || -> Result<Vec<Duration>> {
+                    let mut client = Client::connect(addr)?;
+                    let mut latencies = Vec::new();
+                    for i in (c..requests).step_by(clients) {
+                        let (method, path, token, body) = request(i);
+                        let sent = Instant::now();
+                        let (status, answer) =
+                            client.send(&method, &path, token.as_deref(), &body)?;
+                        latencies.push(sent.elapsed());
+                        if status != expect {
+                            bail!(
+                                "{name}: {method} {path} answered {status}: {}",
+                                String::from_utf8_lossy(&answer)
+                            );
+                        }
+                    }
+                    Ok(latencies)
+                })
+            })
+            .collect();
+        let mut all = Vec::new();
+        for worker in workers {
+            all.extend(worker.join().expect("worker thread")?);
+        }
+        Ok(all)
+    })?;
+    Ok(Figures {
+        name: name.to_owned(),
+        clients,
+        latencies,
+        elapsed: start.elapsed(),
+    })
+}
+
+fn get(path: &str, token: Option<&str>) -> (String, String, Option<String>, String) {
+    (
+        "GET".into(),
+        path.into(),
+        token.map(str::to_owned),
+        String::new(),
+    )
+}
+
+fn main() -> Result<()> {
+    let requests: usize = std::env::var("BENCH_REQUESTS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1000);
+    let runtime = tokio::runtime::Runtime::new()?;
+    let state = tempfile::tempdir()?;
+    let loaded = Instant::now();
+    let host = tremplin_host::Runtime::load(&bench_manifest()?)?;
+    println!(
+        "components loaded in {:.2} s",
+        loaded.elapsed().as_secs_f64()
+    );
+    let vars = [("bootstrap_token".to_owned(), BOOTSTRAP_TOKEN.to_owned())].into();
+    let app = tremplin_host::App::new(host, state.path().to_path_buf(), vars)?;
+    let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))?;
+    let addr = listener.local_addr()?;
+    runtime.spawn(app.serve_listener(listener, std::future::pending()));
+
+    let mut setup = Client::connect(addr)?;
+    let bootstrap = json!({"email": ADMIN_EMAIL, "password": PASSWORD, "first_name": "Bench", "last_name": "Admin"});
+    let (status, _) = setup.send(
+        "POST",
+        "/api/v1/admin/bootstrap",
+        Some(BOOTSTRAP_TOKEN),
+        &bootstrap.to_string(),
+    )?;
+    anyhow::ensure!(status == 201, "bootstrap answered {status}");
+    let login = json!({"email": ADMIN_EMAIL, "password": PASSWORD}).to_string();
+    let (_, session) = setup.send("POST", "/api/v1/auth/token", None, &login)?;
+    let token: String = serde_json::from_slice::<serde_json::Value>(&session)?["token"]
+        .as_str()
+        .context("token")?
+        .to_owned();
+    // Warm-up: first instantiation of each component, migrations.
+    for path in ["/bench/hello", "/api/v1/health"] {
+        setup.send("GET", path, None, "")?;
+    }
+    setup.send("POST", "/bench/write", None, "")?;
+
+    println!("\n{requests} requests per line unless said; latencies in ms on 127.0.0.1 (2 cores shared by clients and host)");
+    println!(
+        "{:<44} {:>3} {:>7} {:>9} {:>9} {:>9} {}",
+        "scenario", "cli", "reqs", "median", "p99", "req/s", "median vs reference"
+    );
+    let hello = measure(
+        addr,
+        "GET /bench/hello (hello-world reference)",
+        1,
+        requests,
+        200,
+        |_| get("/bench/hello", None),
+    )?;
+    hello.print(None);
+    measure(addr, "GET /api/v1/health", 1, requests, 200, |_| {
+        get("/api/v1/health", None)
+    })?
+    .print(Some(&hello));
+    measure(addr, "GET /api/v1/me", 1, requests, 200, |_| {
+        get("/api/v1/me", Some(&token))
+    })?
+    .print(Some(&hello));
+    let post = |path: &str, body: &str| ("POST".to_owned(), path.to_owned(), None, body.to_owned());
+    let floor = measure(
+        addr,
+        "POST /bench/write (durable-write floor)",
+        1,
+        requests,
+        201,
+        |_| post("/bench/write", ""),
+    )?;
+    floor.print(None);
+    let floor8 = measure(
+        addr,
+        "POST /bench/write (durable-write floor)",
+        8,
+        requests,
+        201,
+        |_| post("/bench/write", ""),
+    )?;
+    floor8.print(None);
+    let logins = requests / 5;
+    println!("login: {logins} requests (Argon2id, 19 MiB, 2 passes, is most of its cost)");
+    measure(
+        addr,
+        "POST /api/v1/auth/token (login)",
+        1,
+        logins,
+        200,
+        |_| post("/api/v1/auth/token", &login),
+    )?
+    .print(Some(&floor));
+    measure(
+        addr,
+        "POST /api/v1/auth/token (login)",
+        8,
+        logins,
+        200,
+        |_| post("/api/v1/auth/token", &login),
+    )?
+    .print(Some(&floor8));
+    Ok(())
+}

@@ -1,0 +1,348 @@
+//! Test helpers in the manner of zero-to-production: spawn the app (here: the real components in
+//! the bundled host) on a fresh database, send requests, build fixtures through the API itself.
+
+use http::{Method, Request};
+use serde_json::{json, Value};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+use tremplin_host::{App, Runtime};
+
+/// The bootstrap secret tests deploy the app with.
+pub const BOOTSTRAP_TOKEN: &str = "test-bootstrap-secret";
+pub const ADMIN_EMAIL: &str = "admin@test.tremplin.fr";
+pub const PASSWORD: &str = "correct horse battery";
+
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .expect("repo root")
+}
+
+/// The app's compiled components, loaded once per test process. Fails (never skips) when a
+/// `.wasm` is missing: build them first with `make build`.
+pub fn runtime() -> Arc<Runtime> {
+    static RUNTIME: OnceLock<Arc<Runtime>> = OnceLock::new();
+    RUNTIME
+        .get_or_init(|| {
+            Runtime::load(&repo_root().join("spin.toml"))
+                .unwrap_or_else(|e| panic!("cannot load spin.toml (run `make build` first): {e:#}"))
+        })
+        .clone()
+}
+
+pub struct TestApp {
+    pub app: App,
+    _state: tempfile::TempDir,
+}
+
+pub struct TestResponse {
+    pub status: u16,
+    pub headers: http::HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl TestResponse {
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// Asserts a problem+json answer with this status and code; returns the document.
+    #[track_caller]
+    pub fn problem(&self, status: u16, code: &str) -> Value {
+        let body = String::from_utf8_lossy(&self.body);
+        assert_eq!(self.status, status, "status, body: {body}");
+        assert_eq!(
+            self.header("content-type"),
+            Some("application/problem+json; charset=utf-8"),
+            "content type, body: {body}"
+        );
+        let problem = self.json();
+        assert_eq!(problem["code"], code, "code, body: {body}");
+        assert_eq!(problem["status"], status);
+        assert!(problem["title"].as_str().is_some_and(|t| !t.is_empty()));
+        assert!(problem["detail"].as_str().is_some_and(|t| !t.is_empty()));
+        assert!(problem["errors"].is_object());
+        problem
+    }
+
+    #[track_caller]
+    pub fn ok(&self, status: u16) -> Value {
+        assert_eq!(
+            self.status,
+            status,
+            "body: {}",
+            String::from_utf8_lossy(&self.body)
+        );
+        if self.body.is_empty() {
+            Value::Null
+        } else {
+            self.json()
+        }
+    }
+}
+
+/// A request being built: `app.post("/x").bearer(t).json(v).send().await`.
+pub struct Call<'a> {
+    app: &'a TestApp,
+    method: Method,
+    path: String,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl Call<'_> {
+    pub fn bearer(mut self, token: &str) -> Self {
+        self.headers
+            .push(("authorization".into(), format!("Bearer {token}")));
+        self
+    }
+
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    pub fn json(mut self, body: Value) -> Self {
+        self.body = serde_json::to_vec(&body).expect("json");
+        self.headers
+            .push(("content-type".into(), "application/json".into()));
+        self
+    }
+
+    pub fn raw(mut self, body: impl Into<Vec<u8>>) -> Self {
+        self.body = body.into();
+        self.headers
+            .push(("content-type".into(), "application/json".into()));
+        self
+    }
+
+    pub async fn send(self) -> TestResponse {
+        self.spawn().await.expect("request task")
+    }
+
+    /// Sends the request on its own task, so several run truly in parallel.
+    pub fn spawn(self) -> tokio::task::JoinHandle<TestResponse> {
+        let mut request = Request::builder()
+            .method(self.method)
+            .uri(format!("http://127.0.0.1:3000{}", self.path))
+            .header("host", "127.0.0.1:3000");
+        for (name, value) in &self.headers {
+            request = request.header(name, value);
+        }
+        let request = request.body(self.body).expect("request");
+        let app = self.app.app.clone();
+        tokio::spawn(async move {
+            let response = app
+                .handle(request, "127.0.0.1:50000".parse().expect("addr"))
+                .await
+                .expect("the host completes the response");
+            let (parts, body) = response.into_parts();
+            TestResponse {
+                status: parts.status.as_u16(),
+                headers: parts.headers,
+                body,
+            }
+        })
+    }
+}
+
+/// Waits for requests sent with [`Call::spawn`].
+pub async fn join_all(handles: Vec<tokio::task::JoinHandle<TestResponse>>) -> Vec<TestResponse> {
+    let mut answers = Vec::with_capacity(handles.len());
+    for handle in handles {
+        answers.push(handle.await.expect("request task"));
+    }
+    answers
+}
+
+/// An organization created for a test, with an admin and a member already logged in.
+pub struct Org {
+    pub id: String,
+    pub admin: Person,
+    pub member: Person,
+}
+
+#[derive(Clone)]
+pub struct Person {
+    pub id: String,
+    pub email: String,
+    pub token: String,
+}
+
+impl TestApp {
+    /// A fresh app with an empty database and the real clock.
+    pub async fn spawn() -> TestApp {
+        Self::spawn_with(&[]).await
+    }
+
+    /// A fresh app with extra Spin variables (e.g. `("today", "2026-03-02")`).
+    pub async fn spawn_with(variables: &[(&str, &str)]) -> TestApp {
+        let state = tempfile::tempdir().expect("tempdir");
+        let mut vars: HashMap<String, String> =
+            HashMap::from([("bootstrap_token".to_owned(), BOOTSTRAP_TOKEN.to_owned())]);
+        vars.extend(
+            variables
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string())),
+        );
+        let app = App::new(runtime(), state.path().to_path_buf(), vars).expect("app");
+        TestApp { app, _state: state }
+    }
+
+    pub fn call(&self, method: Method, path: &str) -> Call<'_> {
+        Call {
+            app: self,
+            method,
+            path: path.to_owned(),
+            headers: Vec::new(),
+            body: Vec::new(),
+        }
+    }
+
+    pub fn get(&self, path: &str) -> Call<'_> {
+        self.call(Method::GET, path)
+    }
+
+    pub fn post(&self, path: &str) -> Call<'_> {
+        self.call(Method::POST, path)
+    }
+
+    pub fn patch(&self, path: &str) -> Call<'_> {
+        self.call(Method::PATCH, path)
+    }
+
+    pub fn delete(&self, path: &str) -> Call<'_> {
+        self.call(Method::DELETE, path)
+    }
+
+    /// Direct read access to the app's SQLite file, to count rows before and after.
+    pub fn db(&self) -> rusqlite::Connection {
+        rusqlite::Connection::open(self.app.state_dir().join("sqlite_db.db")).expect("sqlite")
+    }
+
+    pub fn count(&self, table: &str) -> i64 {
+        self.db()
+            .query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |row| {
+                row.get(0)
+            })
+            .unwrap_or_else(|e| panic!("count {table}: {e}"))
+    }
+
+    /// Row counts of every table, to assert that a refused request changed nothing.
+    pub fn snapshot(&self) -> Vec<(String, i64)> {
+        let db = self.db();
+        let mut statement = db
+            .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+            .expect("tables");
+        let tables: Vec<String> = statement
+            .query_map([], |row| row.get(0))
+            .expect("tables")
+            .map(|r| r.expect("name"))
+            .collect();
+        tables
+            .into_iter()
+            .map(|t| (t.clone(), self.count(&t)))
+            .collect()
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> TestResponse {
+        self.post("/api/v1/auth/token")
+            .json(json!({"email": email, "password": password}))
+            .send()
+            .await
+    }
+
+    pub async fn token(&self, email: &str) -> String {
+        let session = self.login(email, PASSWORD).await.ok(200);
+        session["token"].as_str().expect("token").to_owned()
+    }
+
+    /// Bootstraps the administration (once) and returns a fresh administrator token.
+    pub async fn admin(&self) -> String {
+        let answer = self
+            .post("/api/v1/admin/bootstrap")
+            .bearer(BOOTSTRAP_TOKEN)
+            .json(json!({"email": ADMIN_EMAIL, "password": PASSWORD, "first_name": "Ada", "last_name": "Admin"}))
+            .send()
+            .await;
+        assert!(
+            matches!(answer.status, 200 | 201),
+            "bootstrap: {}",
+            String::from_utf8_lossy(&answer.body)
+        );
+        self.token(ADMIN_EMAIL).await
+    }
+
+    /// Imports organizations and users through the administration endpoint.
+    pub async fn import_accounts(&self, admin_token: &str, batch: Value) -> Value {
+        self.post("/api/v1/admin/accounts")
+            .bearer(admin_token)
+            .json(batch)
+            .send()
+            .await
+            .ok(200)
+    }
+
+    /// A new organization of `category`/`kind` with an admin and a member, both logged in.
+    pub async fn organization(&self, category: &str, kind: &str, status: Option<&str>) -> Org {
+        static SERIAL: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        let serial = SERIAL.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let admin_token = self.admin().await;
+        let siret = luhn_siret(serial);
+        let (admin_email, member_email) = (
+            format!("admin{serial}@org.test"),
+            format!("member{serial}@org.test"),
+        );
+        let person = |email: &str, role: &str| {
+            json!({"email": email, "password": PASSWORD, "first_name": "Test", "last_name": role,
+                   "memberships": [{"organization": "o", "role": role}]})
+        };
+        self.import_accounts(
+            &admin_token,
+            json!({
+                "organizations": [{"ref": "o", "category": category, "kind": kind, "siret": siret,
+                                   "name": format!("Organisation {serial}"), "authorization_status": status}],
+                "users": [person(&admin_email, "admin"), person(&member_email, "member")],
+            }),
+        )
+        .await;
+        let id: String = self
+            .db()
+            .query_row(
+                "SELECT id FROM organizations WHERE siret = ?",
+                [&siret],
+                |row| row.get(0),
+            )
+            .expect("organization id");
+        Org {
+            id,
+            admin: self.person(&admin_email).await,
+            member: self.person(&member_email).await,
+        }
+    }
+
+    pub async fn person(&self, email: &str) -> Person {
+        let token = self.token(email).await;
+        let me = self.get("/api/v1/me").bearer(&token).send().await.ok(200);
+        Person {
+            id: me["user"]["id"].as_str().expect("id").to_owned(),
+            email: email.to_owned(),
+            token,
+        }
+    }
+}
+
+/// A valid fictitious SIRET: `98` + serial + the check digit the domain's parser accepts.
+pub fn luhn_siret(serial: u64) -> String {
+    (0..10)
+        .map(|check| format!("98{serial:011}{check}"))
+        .find(|candidate| tremplin_domain::Siret::parse(candidate).is_ok())
+        .expect("one check digit always fits")
+}

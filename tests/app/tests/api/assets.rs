@@ -1,0 +1,24 @@
+//! The forms are served at `/` by the `assets` component.
+
+use tremplin_tests::TestApp;
+
+#[tokio::test]
+async fn the_home_page_and_its_modules_are_served() {
+    let app = TestApp::spawn().await;
+    let home = app.get("/").send().await;
+    assert_eq!(home.status, 200);
+    assert_eq!(
+        home.header("content-type"),
+        Some("text/html; charset=utf-8")
+    );
+    let html = String::from_utf8(home.body.clone()).unwrap();
+    assert!(html.contains("<html lang=\"fr\">"));
+    assert!(html.contains("Se connecter"));
+    let script = app.get("/js/api.js").send().await;
+    assert_eq!(
+        script.header("content-type"),
+        Some("text/javascript; charset=utf-8")
+    );
+    assert_eq!(app.get("/nope.html").send().await.status, 404);
+    assert_eq!(app.post("/").send().await.status, 405);
+}

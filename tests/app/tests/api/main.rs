@@ -1,0 +1,14 @@
+//! HTTP tests of the real components (release `.wasm`) in the bundled host, each on a fresh
+//! database. One test binary, so the components are compiled once per run.
+
+mod access;
+mod assets;
+mod authorization;
+mod bad_input;
+mod idempotency;
+mod import;
+mod invitations;
+mod matrix;
+mod migrations;
+mod openapi;
+mod sessions;
