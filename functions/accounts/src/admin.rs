@@ -10,7 +10,7 @@ use tremplin_platform::db::Db;
 use tremplin_platform::ids::{new_id, sha256_hex};
 use tremplin_platform::repo::memberships::{self, Membership, Status};
 use tremplin_platform::repo::organizations::{self, Address, NewOrganization, Profile};
-use tremplin_platform::repo::users;
+use tremplin_platform::repo::{directory_index, users};
 use tremplin_platform::{auth, json, Ctx, Response};
 
 use crate::invitations::name;
@@ -311,7 +311,7 @@ pub fn import_accounts(ctx: &Ctx) -> Result<Response, Error> {
                         longitude: row.longitude,
                         ..Address::default()
                     };
-                    organizations::insert(
+                    let cell = organizations::insert(
                         db,
                         NewOrganization {
                             id: &id,
@@ -328,6 +328,10 @@ pub fn import_accounts(ctx: &Ctx) -> Result<Response, Error> {
                             now: &now,
                         },
                     )?;
+                    // Structures and prescribers with coordinates join the directory at once.
+                    if kind.category() != Category::Administration {
+                        directory_index::rebuild(db, kind.category(), cell)?;
+                    }
                     *created.get_mut("organizations").expect("key") += 1;
                     id
                 }

@@ -37,9 +37,12 @@ macro_rules! string_newtype {
 }
 
 pub mod date;
+pub mod directory;
 pub mod email;
 pub mod error;
+pub mod geo;
 pub mod insee;
+pub mod jobs;
 pub mod nir;
 pub mod organization;
 pub mod pass_number;

@@ -60,6 +60,9 @@ ALTER TABLE organizations ADD COLUMN cell_column INTEGER;
 -- ;
 CREATE INDEX organizations_cell ON organizations (category, cell_row, cell_column);
 -- ;
+-- France Travail agencies have no SIRET: their SAFIR code identifies them.
+CREATE UNIQUE INDEX organizations_code_safir ON organizations (code_safir) WHERE code_safir IS NOT NULL;
+-- ;
 CREATE TABLE job_descriptions (
     id TEXT PRIMARY KEY,
     structure_id TEXT NOT NULL REFERENCES organizations (id),
@@ -78,7 +81,7 @@ CREATE TABLE job_descriptions (
     updated_by TEXT
 ) STRICT;
 -- ;
-CREATE INDEX job_descriptions_structure ON job_descriptions (structure_id, is_active);
+CREATE INDEX job_descriptions_structure ON job_descriptions (structure_id, appellation_code);
 -- ;
 -- One blob per (layer, cell): the organizations located there with what searches filter and sort
 -- on (tremplin_domain::directory::encode). Rebuilt in the transaction that changes any of them.

@@ -54,8 +54,6 @@ impl Db {
         let connection = Connection::open_default()
             .map_err(|e| Error::internal(format!("sqlite open: {e:?}")))?;
         let db = Db { connection };
-        // Foreign keys are a per-connection setting in SQLite, off by default.
-        db.execute("PRAGMA foreign_keys = ON", &[])?;
         migrations::ensure_current(&db)?;
         Ok(db)
     }
@@ -74,6 +72,9 @@ impl Db {
     /// Runs `work` inside `BEGIN IMMEDIATE … COMMIT`; any error rolls back. IMMEDIATE takes the
     /// write lock up front so two racing writers are ordered by SQLite, not interleaved.
     pub fn transaction<T>(&self, work: impl FnOnce(&Db) -> Result<T, Error>) -> Result<T, Error> {
+        // Foreign keys are a per-connection setting, off by default, and only writes need them;
+        // it cannot change inside a transaction, hence here.
+        self.execute("PRAGMA foreign_keys = ON", &[])?;
         self.begin_immediate()?;
         match work(self) {
             Ok(value) => match self.execute("COMMIT", &[]) {

@@ -6,11 +6,18 @@ use crate::db::Db;
 use tremplin_domain::Error;
 
 /// (version, name, SQL). Append only: never edit a released migration.
-pub const MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "foundation",
-    include_str!("../migrations/0001_foundation.sql"),
-)];
+pub const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "foundation",
+        include_str!("../migrations/0001_foundation.sql"),
+    ),
+    (
+        2,
+        "directory",
+        include_str!("../migrations/0002_directory.sql"),
+    ),
+];
 
 pub const LATEST_VERSION: i64 = MIGRATIONS[MIGRATIONS.len() - 1].0;
 

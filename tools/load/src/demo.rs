@@ -6,14 +6,6 @@ use serde_json::{json, Value};
 pub const PASSWORD: &str = "tremplin-demo-2026";
 pub const ADMIN_EMAIL: &str = "admin@demo.tremplin.fr";
 
-/// A fictitious SIRET: `99` + an 11-digit serial + the check digit the domain's parser accepts.
-fn siret(serial: u64) -> String {
-    (0..10)
-        .map(|check| format!("99{serial:011}{check}"))
-        .find(|candidate| tremplin_domain::Siret::parse(candidate).is_ok())
-        .expect("one check digit always fits")
-}
-
 /// (e-mail prefix, category, kind, name, authorization status)
 const ORGANIZATIONS: &[(&str, &str, &str, &str, Option<&str>)] = &[
     (
@@ -79,8 +71,9 @@ pub fn accounts() -> Value {
         .iter()
         .enumerate()
         .map(|(i, (prefix, category, kind, name, status))| {
+            let siret = crate::siret::fictitious("99", i as u64 + 1);
             json!({
-                "ref": prefix, "category": category, "kind": kind, "siret": siret(i as u64 + 1),
+                "ref": prefix, "category": category, "kind": kind, "siret": siret,
                 "name": name, "authorization_status": status, "is_demo": true,
                 // Lyon 3e: a real place so directory searches find the demo structures.
                 "post_code": "69003", "city_insee": "69383", "department": "69",

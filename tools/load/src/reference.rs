@@ -1,13 +1,74 @@
-//! Reference data from `../shared/data/derived` (CSV, UTF-8, header row), sent in batches that
-//! stay far below Fermyon Cloud's 10 MB request limit and the app's 1 MiB body limit.
+//! Reference data files of `$TREMPLIN_DATA` (CSV, UTF-8, header row) and the import endpoint
+//! each goes to, in foreign-key order. Structures and prescribers are sent with
+//! `source` = "national_list".
 
 use anyhow::{Context, Result};
+use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 use std::path::Path;
 
-use crate::client::Api;
+use crate::client::Target;
 
-const ROWS_PER_BATCH: usize = 2_000;
+const LAT_LON: &[&str] = &["latitude", "longitude"];
+
+/// (file, endpoint name, float columns, integer columns), in foreign-key order.
+const FILES: &[(&str, &str, &[&str], &[&str])] = &[
+    ("regions.csv", "regions", &[], &[]),
+    ("departements.csv", "departments", &[], &[]),
+    ("communes.csv", "cities", LAT_LON, &["population"]),
+    ("rome_codes.csv", "rome_codes", &[], &[]),
+    ("rome_appellations.csv", "rome_appellations", &[], &[]),
+    ("siaes.csv", "structures", LAT_LON, &[]),
+    ("prescriber_organizations.csv", "prescribers", LAT_LON, &[]),
+];
+
+/// The path of an import endpoint: `structures`, `prescribers`, `jobs`…
+pub fn endpoint(name: &str) -> String {
+    format!("/api/v1/admin/import/{name}")
+}
+
+/// Sends every reference file found in `data`, in order; a missing file is skipped with a note.
+pub fn load(target: &Target, data: &Path) -> Result<()> {
+    for &(file, what, floats, integers) in FILES {
+        let path = data.join(file);
+        if !path.exists() {
+            println!("{what}: {} not found, skipped", path.display());
+            continue;
+        }
+        let national_list = ["structures", "prescribers"].contains(&what);
+        let rows = rows(&path, |row| {
+            numbers(row, floats, integers);
+            if national_list {
+                // Replaces the file's own `source` column (ASP, GEIQ…).
+                row.insert("source".into(), "national_list".into());
+            }
+        })?;
+        target.send(what, &endpoint(what), rows)?;
+    }
+    Ok(())
+}
+
+/// Reads a CSV file into typed records (columns by header name, extra columns ignored).
+pub fn records<T: DeserializeOwned>(path: &Path) -> Result<Vec<T>> {
+    let context = || format!("reading {}", path.display());
+    csv::Reader::from_path(path)
+        .with_context(context)?
+        .deserialize()
+        .collect::<Result<_, _>>()
+        .with_context(context)
+}
+
+/// The appellation codes of rome_appellations.csv, in file order.
+pub fn appellation_codes(path: &Path) -> Result<Vec<String>> {
+    #[derive(serde::Deserialize)]
+    struct Appellation {
+        code: String,
+    }
+    Ok(records::<Appellation>(path)?
+        .into_iter()
+        .map(|a| a.code)
+        .collect())
+}
 
 /// Reads a CSV file as JSON objects: every column as text, then `convert` fixes the types.
 /// Each row carries its `line` in the file so rejections can be reported by line.
@@ -56,33 +117,20 @@ fn numbers(row: &mut Map<String, Value>, floats: &[&str], integers: &[&str]) {
     }
 }
 
-/// Sends `rows` in batches to `path` and prints the totals and every rejected line.
-fn send(api: &Api, what: &str, path: &str, rows: Vec<Value>) -> Result<()> {
-    let (mut written, mut unchanged, mut rejected) = (0, 0, Vec::new());
-    for batch in rows.chunks(ROWS_PER_BATCH) {
-        let answer = api.post(path, &serde_json::json!({ "rows": batch }))?;
-        written += answer["written"].as_u64().unwrap_or(0);
-        unchanged += answer["unchanged"].as_u64().unwrap_or(0);
-        rejected.extend(answer["rejected"].as_array().cloned().unwrap_or_default());
-    }
-    println!(
-        "{what}: {} rows, {written} written, {unchanged} unchanged, {} rejected",
-        rows.len(),
-        rejected.len()
-    );
-    for row in rejected {
-        println!(
-            "  line {}: {}",
-            row["line"],
-            row["reason"].as_str().unwrap_or("")
-        );
-    }
-    Ok(())
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-pub fn load_cities(api: &Api, path: &Path) -> Result<()> {
-    let rows = rows(path, |row| {
-        numbers(row, &["latitude", "longitude"], &["population"])
-    })?;
-    send(api, "cities", "/api/v1/admin/import/cities", rows)
+    #[test]
+    fn numbers_convert_and_keep_malformed_text() {
+        let mut row: Map<String, Value> = serde_json::from_str(
+            r#"{"latitude": "45.75", "longitude": "", "population": "12a", "name": "12"}"#,
+        )
+        .unwrap();
+        numbers(&mut row, LAT_LON, &["population"]);
+        assert_eq!(row["latitude"], 45.75);
+        assert_eq!(row["longitude"], Value::Null);
+        assert_eq!(row["population"], "12a");
+        assert_eq!(row["name"], "12");
+    }
 }

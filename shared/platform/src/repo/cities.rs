@@ -1,6 +1,7 @@
-//! Cities (communes and municipal arrondissements): reference data loaded by the administration.
+//! Cities (communes and municipal arrondissements): reference data loaded by the administration,
+//! looked up by name prefix or post code (R-DIR-4).
 
-use crate::db::{int, opt_real, text, Db, Value};
+use crate::db::{int, opt_real, text, Db, Row, Value};
 use tremplin_domain::Error;
 
 const UPSERT_CITY: &str = "INSERT INTO cities (insee_code, name, kind, slug, department_code, \
@@ -18,6 +19,17 @@ const UPSERT_CITY: &str = "INSERT INTO cities (insee_code, name, kind, slug, dep
     excluded.region_name, excluded.zone, excluded.post_codes, excluded.latitude, \
     excluded.longitude, excluded.population, excluded.search_name) \
     RETURNING insee_code";
+const DELETE_POST_CODES: &str = "DELETE FROM city_post_codes WHERE insee_code = ?";
+const INSERT_POST_CODE: &str = "INSERT INTO city_post_codes (post_code, insee_code) VALUES (?, ?)";
+const CITY_COLUMNS_BY_INSEE: &str = "SELECT insee_code, name, department_code, post_codes, \
+    latitude, longitude FROM cities WHERE insee_code = ?";
+const SEARCH_BY_NAME: &str = "SELECT insee_code, name, department_code, post_codes, latitude, \
+    longitude FROM cities WHERE search_name >= ?1 AND search_name < ?1 || '~' \
+    ORDER BY population IS NULL, population DESC, name LIMIT ?2";
+const SEARCH_BY_POST_CODE: &str = "SELECT c.insee_code, c.name, c.department_code, c.post_codes, \
+    c.latitude, c.longitude FROM city_post_codes p JOIN cities c ON c.insee_code = p.insee_code \
+    WHERE p.post_code >= ?1 AND p.post_code < ?1 || '~' \
+    GROUP BY c.insee_code ORDER BY c.population IS NULL, c.population DESC, c.name LIMIT ?2";
 const COUNT_CITIES: &str = "SELECT COUNT(*) AS n FROM cities";
 
 pub struct City {
@@ -38,7 +50,40 @@ pub struct City {
     pub search_name: String,
 }
 
-/// Inserts or updates one city; `true` when a row was written (false: already identical).
+/// A city as searches show it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Place {
+    pub insee_code: String,
+    pub name: String,
+    pub department: String,
+    pub post_codes: Vec<String>,
+    pub latitude: f64,
+    pub longitude: f64,
+}
+
+impl Place {
+    fn from_row(row: &Row<'_>) -> Result<Place, Error> {
+        Ok(Place {
+            insee_code: row.text("insee_code")?,
+            name: row.text("name")?,
+            department: row.text("department_code")?,
+            post_codes: row
+                .text("post_codes")?
+                .split('|')
+                .filter(|p| !p.is_empty())
+                .map(str::to_owned)
+                .collect(),
+            latitude: row
+                .opt_real("latitude")?
+                .ok_or_else(|| Error::internal("cities.latitude is null"))?,
+            longitude: row
+                .opt_real("longitude")?
+                .ok_or_else(|| Error::internal("cities.longitude is null"))?,
+        })
+    }
+}
+
+/// Inserts or updates one city and its post codes; `true` when a row was written.
 pub fn upsert(db: &Db, city: &City) -> Result<bool, Error> {
     let params = [
         text(city.insee_code.as_str()),
@@ -56,7 +101,36 @@ pub fn upsert(db: &Db, city: &City) -> Result<bool, Error> {
         city.population.map_or(Value::Null, int),
         text(city.search_name.as_str()),
     ];
-    Ok(!db.query(UPSERT_CITY, &params)?.is_empty())
+    let written = !db.query(UPSERT_CITY, &params)?.is_empty();
+    if written {
+        db.execute(DELETE_POST_CODES, &[text(city.insee_code.as_str())])?;
+        for post_code in city.post_codes.split('|').filter(|p| !p.is_empty()) {
+            db.execute(
+                INSERT_POST_CODE,
+                &[text(post_code), text(city.insee_code.as_str())],
+            )?;
+        }
+    }
+    Ok(written)
+}
+
+pub fn find(db: &Db, insee_code: &str) -> Result<Option<Place>, Error> {
+    db.query(CITY_COLUMNS_BY_INSEE, &[text(insee_code)])?
+        .first()
+        .map(|r| Place::from_row(&r))
+        .transpose()
+}
+
+/// Cities whose normalised name starts with `prefix`, most populated first.
+pub fn search_by_name(db: &Db, prefix: &str, limit: i64) -> Result<Vec<Place>, Error> {
+    db.query(SEARCH_BY_NAME, &[text(prefix), int(limit)])?
+        .map(Place::from_row)
+}
+
+/// Cities with a post code starting with `prefix`, most populated first.
+pub fn search_by_post_code(db: &Db, prefix: &str, limit: i64) -> Result<Vec<Place>, Error> {
+    db.query(SEARCH_BY_POST_CODE, &[text(prefix), int(limit)])?
+        .map(Place::from_row)
 }
 
 pub fn count(db: &Db) -> Result<i64, Error> {

@@ -3,10 +3,14 @@
 
 pub mod audit;
 pub mod cities;
+pub mod directory_index;
 pub mod idempotency;
 pub mod invitations;
+pub mod jobs;
+pub mod listed;
 pub mod memberships;
 pub mod organizations;
+pub mod reference;
 pub mod sessions;
 pub mod throttle;
 pub mod users;

@@ -1,7 +1,8 @@
 //! Organizations: prescriber organizations, structures and the administration (one table,
 //! `category` tells them apart). R-ORG-2, R-ORG-4.
 
-use crate::db::{int, opt_real, opt_text, text, Db, Row};
+use crate::db::{int, opt_real, opt_text, text, Db, Row, Value};
+use tremplin_domain::geo::{Cell, Point};
 use tremplin_domain::organization::{Authorization, AuthorizationStatus, Category, Kind};
 use tremplin_domain::{Date, Error};
 
@@ -13,8 +14,8 @@ const SELECT_ID_BY_SIRET_KIND: &str = "SELECT id FROM organizations WHERE siret 
 const INSERT_ORGANIZATION: &str = "INSERT INTO organizations (id, category, kind, siret, name, \
     brand, address_line_1, address_line_2, post_code, city_insee, department, latitude, longitude, \
     phone, email, website, description, authorization_status, authorization_valid_until, is_demo, \
-    created_at, created_by, updated_at, updated_by) \
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    source, cell_row, cell_column, created_at, created_by, updated_at, updated_by) \
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 const UPDATE_PROFILE: &str = "UPDATE organizations SET name = ?, brand = ?, phone = ?, email = ?, \
     website = ?, description = ?, updated_at = ?, updated_by = ? WHERE id = ?";
 const UPDATE_AUTHORIZATION: &str = "UPDATE organizations SET authorization_status = ?, \
@@ -159,7 +160,17 @@ pub fn find_id_by_siret_kind(db: &Db, siret: &str, kind: &str) -> Result<Option<
         .transpose()
 }
 
-pub fn insert(db: &Db, org: NewOrganization<'_>) -> Result<(), Error> {
+/// Inserts the organization; returns its directory cell when it has coordinates, for the caller
+/// to rebuild the index there.
+pub fn insert(db: &Db, org: NewOrganization<'_>) -> Result<Option<Cell>, Error> {
+    let cell = match (org.address.latitude, org.address.longitude) {
+        (Some(lat), Some(lon)) => Some(
+            Point::new(lat, lon)
+                .map_err(|e| Error::field("latitude", e))?
+                .cell(),
+        ),
+        _ => None,
+    };
     let params = [
         text(org.id),
         text(org.kind.category().as_str()),
@@ -181,6 +192,9 @@ pub fn insert(db: &Db, org: NewOrganization<'_>) -> Result<(), Error> {
         text(org.authorization.status.as_str()),
         opt_text(org.authorization.valid_until.map(|d| d.to_string())),
         int(org.is_demo.into()),
+        opt_text(org.is_demo.then_some("demo")),
+        cell.map_or(Value::Null, |c| int(c.row.into())),
+        cell.map_or(Value::Null, |c| int(c.column.into())),
         text(org.now),
         opt_text(org.created_by),
         text(org.now),
@@ -198,7 +212,8 @@ pub fn insert(db: &Db, org: NewOrganization<'_>) -> Result<(), Error> {
                 .into(),
             },
             _ => error.into(),
-        })
+        })?;
+    Ok(cell)
 }
 
 pub fn update_profile(

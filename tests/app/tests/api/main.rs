@@ -5,6 +5,7 @@ mod access;
 mod assets;
 mod authorization;
 mod bad_input;
+mod directory;
 mod idempotency;
 mod import;
 mod invitations;

@@ -1,0 +1,360 @@
+//! Public searches: cities (R-DIR-4), structures near a city (R-DIR-1, R-DIR-2), one structure's
+//! card, authorized prescribers near a city (R-DIR-3).
+
+use serde_json::{json, Value};
+use tremplin_domain::directory::{self, Filters, Hit, Page};
+use tremplin_domain::geo::Point;
+use tremplin_domain::organization::{Category, Kind};
+use tremplin_domain::{jobs, search, Error, FieldErrors, Invalid};
+use tremplin_platform::repo::cities::{self, Place};
+use tremplin_platform::repo::jobs::Job;
+use tremplin_platform::repo::listed::{self, Card};
+use tremplin_platform::repo::{directory_index, reference};
+use tremplin_platform::{json, Ctx, Response};
+
+const MAX_CITIES: i64 = 20;
+
+/// Collects the query's field errors and answers them all at once (400).
+#[derive(Default)]
+struct Query {
+    errors: FieldErrors,
+}
+
+impl Query {
+    fn check<T>(&mut self, field: &str, result: Result<T, Invalid>) -> Option<T> {
+        result
+            .map_err(|invalid| self.errors.insert(field.to_owned(), vec![invalid.message]))
+            .ok()
+    }
+
+    fn finish(self) -> Result<(), Error> {
+        if self.errors.is_empty() {
+            return Ok(());
+        }
+        Err(Error::BadRequest {
+            code: "invalid_query",
+            detail: "Certains paramètres de recherche sont invalides.".into(),
+            errors: self.errors,
+        })
+    }
+}
+
+pub fn cities(ctx: &Ctx) -> Result<Response, Error> {
+    let q = ctx.query_param("q").unwrap_or_default();
+    let q = q.trim();
+    if q.chars().count() < 2 {
+        let mut query = Query::default();
+        query.check::<()>(
+            "q",
+            Err(Invalid::new(
+                "query_too_short",
+                "Saisissez au moins 2 caractères.",
+            )),
+        );
+        query.finish()?;
+    }
+    let db = ctx.db()?;
+    let places = if q.chars().all(|c| c.is_ascii_digit()) {
+        cities::search_by_post_code(db, q, MAX_CITIES)?
+    } else {
+        cities::search_by_name(db, &search::normalize(q), MAX_CITIES)?
+    };
+    json(200, &places)
+}
+
+/// The city named by `?city=` (an INSEE code): 400 when missing, 404 when unknown.
+fn city(ctx: &Ctx) -> Result<Place, Error> {
+    let Some(code) = ctx.query_param("city") else {
+        let mut query = Query::default();
+        query.check::<()>(
+            "city",
+            Err(Invalid::new("city_required", "Choisissez une ville.")),
+        );
+        return Err(query.finish().expect_err("an error was recorded"));
+    };
+    cities::find(ctx.db()?, code.trim())?.ok_or_else(|| Error::NotFound {
+        detail: format!("Ville inconnue : {code}. Choisissez une ville dans la liste proposée."),
+    })
+}
+
+/// Parses a `kinds=` filter against a kind table of R-ORG-1 or R-ORG-3.
+fn kinds(query: &mut Query, ctx: &Ctx, category: Category) -> Vec<String> {
+    let parsed = directory::list(ctx.query_param("kinds").as_deref(), |k| {
+        Kind::parse(category, &k.to_ascii_uppercase()).map(|kind| kind.code().to_owned())
+    });
+    query.check("kinds", parsed).unwrap_or_default()
+}
+
+fn search_point(place: &Place) -> Result<Point, Error> {
+    Point::new(place.latitude, place.longitude).map_err(|e| Error::internal(e.message))
+}
+
+/// The hits of a search, paged, with the JSON of each result made by `show`.
+fn page_of(
+    hits: &[Hit],
+    page: Page,
+    place: &Place,
+    distance_km: u32,
+    show: impl Fn(&[&Hit]) -> Result<Vec<Value>, Error>,
+) -> Result<Response, Error> {
+    let range = page.range(hits.len()).map_err(|invalid| {
+        let mut query = Query::default();
+        query.check::<()>("page", Err(invalid));
+        query.finish().expect_err("an error was recorded")
+    })?;
+    let shown: Vec<&Hit> = hits[range].iter().collect();
+    json(
+        200,
+        &json!({
+            "results": show(&shown)?,
+            "count": hits.len(),
+            "page": page.number,
+            "page_size": page.size,
+            "city": {"insee_code": place.insee_code, "name": place.name, "department": place.department},
+            "distance_km": distance_km,
+        }),
+    )
+}
+
+/// The cards of the hits shown, in the hits' order.
+fn cards_in_order(ctx: &Ctx, shown: &[&Hit]) -> Result<Vec<(Card, f64)>, Error> {
+    let ids: Vec<&str> = shown.iter().map(|h| h.entry.id.as_str()).collect();
+    let mut cards = listed::cards(ctx.db()?, &ids)?;
+    shown
+        .iter()
+        .map(|hit| {
+            let at = cards
+                .iter()
+                .position(|c| c.id == hit.entry.id)
+                .ok_or_else(|| {
+                    Error::internal(format!(
+                        "index lists {} which is not an organization",
+                        hit.entry.id
+                    ))
+                })?;
+            Ok((cards.swap_remove(at), hit.distance_km))
+        })
+        .collect()
+}
+
+fn card_json(card: &Card) -> Value {
+    json!({
+        "id": card.id,
+        "siret": card.siret,
+        "name": card.display_name(),
+        "kind": card.kind.code(),
+        "kind_label": card.kind.label(),
+        "address": card.address(),
+        "post_code": card.post_code,
+        "city": card.city_name,
+        "department": card.department,
+        "latitude": card.latitude,
+        "longitude": card.longitude,
+    })
+}
+
+fn job_json(job: &Job) -> Value {
+    let label = jobs::contract_type(&job.contract_type).map_or("", |(_, label)| label);
+    json!({
+        "id": job.id,
+        "rome": job.rome_code,
+        "title": job.title,
+        "appellation_code": job.appellation_code,
+        "contract_type": job.contract_type,
+        "contract_type_label": label,
+        "open_positions": job.open_positions,
+        "is_active": job.is_active,
+        "location_insee": job.location_insee,
+        "description": job.description,
+    })
+}
+
+/// Rounded to 100 m: the centre of a city is no more precise than that.
+fn rounded_km(distance_km: f64) -> f64 {
+    (distance_km * 10.0).round() / 10.0
+}
+
+pub fn structures(ctx: &Ctx) -> Result<Response, Error> {
+    let mut query = Query::default();
+    let distance = query.check(
+        "distance",
+        directory::distance(
+            ctx.query_param("distance").as_deref(),
+            directory::DEFAULT_STRUCTURE_DISTANCE_KM,
+        ),
+    );
+    let page = Page::parse(
+        ctx.query_param("page").as_deref(),
+        ctx.query_param("page_size").as_deref(),
+    )
+    .map_err(|(field, invalid)| query.errors.insert(field.to_owned(), vec![invalid.message]))
+    .ok();
+    let kinds = kinds(&mut query, ctx, Category::Structure);
+    let rome_prefixes = query
+        .check(
+            "rome",
+            directory::list(ctx.query_param("rome").as_deref(), directory::rome_prefix),
+        )
+        .unwrap_or_default();
+    let departments = departments(&mut query, ctx)?;
+    let hiring_only = match ctx.query_param("hiring").as_deref() {
+        None | Some("false") => false,
+        Some("true") => true,
+        Some(_) => query
+            .check(
+                "hiring",
+                Err(Invalid::new(
+                    "invalid_hiring",
+                    "« hiring » vaut true ou false.",
+                )),
+            )
+            .unwrap_or(false),
+    };
+    query.finish()?;
+    let (Some(distance), Some(page)) = (distance, page) else {
+        return Err(Error::internal("query checked"));
+    };
+    let place = city(ctx)?;
+    let centre = search_point(&place)?;
+    let filters = Filters {
+        departments,
+        kinds,
+        rome_prefixes,
+        hiring_only,
+        authorized_on: None,
+    };
+    let entries = directory_index::around(ctx.db()?, Category::Structure, centre, distance)?;
+    let hits = directory::search(
+        entries,
+        centre,
+        distance,
+        &filters,
+        directory::structure_order,
+    );
+    page_of(&hits, page, &place, distance, |shown| {
+        let cards = cards_in_order(ctx, shown)?;
+        let ids: Vec<&str> = cards.iter().map(|(c, _)| c.id.as_str()).collect();
+        let jobs = tremplin_platform::repo::jobs::of_structures(ctx.db()?, &ids, false)?;
+        Ok(shown
+            .iter()
+            .zip(&cards)
+            .map(|(hit, (card, distance_km))| {
+                let mut result = card_json(card);
+                result["distance_km"] = json!(rounded_km(*distance_km));
+                result["hiring"] = json!(hit.entry.hiring);
+                result["open_jobs"] = jobs
+                    .iter()
+                    .filter(|j| j.structure_id == card.id)
+                    .map(job_json)
+                    .collect();
+                result
+            })
+            .collect())
+    })
+}
+
+/// `departments=13,84`: each must be a known department.
+fn departments(query: &mut Query, ctx: &Ctx) -> Result<Vec<String>, Error> {
+    let codes = directory::list(ctx.query_param("departments").as_deref(), |code| {
+        Ok(code.to_ascii_uppercase())
+    })?;
+    if codes.is_empty() {
+        return Ok(codes);
+    }
+    let known = reference::known_departments(ctx.db()?, &codes)?;
+    let unknown: Vec<&String> = codes.iter().filter(|c| !known.contains(c)).collect();
+    if !unknown.is_empty() {
+        let list = unknown
+            .iter()
+            .map(|c| c.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
+        query.check::<()>(
+            "departments",
+            Err(Invalid::new(
+                "unknown_department",
+                format!("Département inconnu : {list}."),
+            )),
+        );
+    }
+    Ok(codes)
+}
+
+pub fn structure(ctx: &Ctx) -> Result<Response, Error> {
+    let db = ctx.db()?;
+    let card =
+        listed::card(db, ctx.param("id"), Category::Structure)?.ok_or_else(Error::not_found)?;
+    let jobs = tremplin_platform::repo::jobs::of_structures(db, &[card.id.as_str()], false)?;
+    json(200, &card_page(&card, &jobs))
+}
+
+/// The whole card of a structure (R-ORG-2) with its job descriptions.
+pub fn card_page(card: &Card, jobs: &[Job]) -> Value {
+    let active = jobs.iter().filter(|j| j.is_active).count() as i64;
+    let mut page = card_json(card);
+    page["legal_name"] = json!(card.name);
+    page["brand"] = json!(card.brand);
+    page["phone"] = json!(card.phone);
+    page["email"] = json!(card.email);
+    page["website"] = json!(card.website);
+    page["description"] = json!(card.description);
+    page["blocks_applications"] = json!(card.blocks_applications);
+    page["spontaneous_applications_open"] = json!(card.spontaneous_applications_open);
+    page["hiring"] = json!(jobs::is_hiring(
+        card.blocks_applications,
+        active,
+        card.spontaneous_applications_open
+    ));
+    page["jobs"] = jobs.iter().map(job_json).collect();
+    page
+}
+
+pub fn prescribers(ctx: &Ctx) -> Result<Response, Error> {
+    let mut query = Query::default();
+    let distance = query.check(
+        "distance",
+        directory::distance(
+            ctx.query_param("distance").as_deref(),
+            directory::DEFAULT_PRESCRIBER_DISTANCE_KM,
+        ),
+    );
+    let page = Page::parse(
+        ctx.query_param("page").as_deref(),
+        ctx.query_param("page_size").as_deref(),
+    )
+    .map_err(|(field, invalid)| query.errors.insert(field.to_owned(), vec![invalid.message]))
+    .ok();
+    let kinds = kinds(&mut query, ctx, Category::Prescriber);
+    query.finish()?;
+    let (Some(distance), Some(page)) = (distance, page) else {
+        return Err(Error::internal("query checked"));
+    };
+    let place = city(ctx)?;
+    let centre = search_point(&place)?;
+    let filters = Filters {
+        kinds,
+        authorized_on: Some(ctx.clock.today()),
+        ..Filters::default()
+    };
+    let entries = directory_index::around(ctx.db()?, Category::Prescriber, centre, distance)?;
+    let hits = directory::search(
+        entries,
+        centre,
+        distance,
+        &filters,
+        directory::distance_order,
+    );
+    page_of(&hits, page, &place, distance, |shown| {
+        Ok(cards_in_order(ctx, shown)?
+            .iter()
+            .map(|(card, distance_km)| {
+                let mut result = card_json(card);
+                result["distance_km"] = json!(rounded_km(*distance_km));
+                result["phone"] = json!(card.phone);
+                result["email"] = json!(card.email);
+                result["website"] = json!(card.website);
+                result
+            })
+            .collect())
+    })
+}

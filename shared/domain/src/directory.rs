@@ -1,0 +1,498 @@
+//! Directory search rules (R-DIR-1..3) and the compact per-cell index they run on.
+//!
+//! The directory keeps, for each grid cell ([`crate::geo::Cell`]), one blob listing the
+//! organizations located there with what a search filters and sorts on. A search reads the few
+//! blobs around the city, then filters, sorts and pages in memory: a handful of rows cross the
+//! database boundary instead of thousands.
+
+use crate::geo::Point;
+use crate::{Date, Invalid};
+use std::cmp::Ordering;
+
+/// R-DIR-1: the distances a search may use, in km.
+pub const DISTANCES_KM: [u32; 7] = [2, 5, 10, 15, 25, 50, 100];
+pub const DEFAULT_STRUCTURE_DISTANCE_KM: u32 = 25;
+/// R-DIR-3.
+pub const DEFAULT_PRESCRIBER_DISTANCE_KM: u32 = 5;
+/// R-DIR-1: 10 to 20 results per page.
+pub const MIN_PAGE_SIZE: u32 = 10;
+pub const MAX_PAGE_SIZE: u32 = 20;
+pub const DEFAULT_PAGE_SIZE: u32 = 20;
+
+pub fn distance(value: Option<&str>, default: u32) -> Result<u32, Invalid> {
+    let Some(value) = value else {
+        return Ok(default);
+    };
+    value
+        .trim()
+        .parse()
+        .ok()
+        .filter(|d| DISTANCES_KM.contains(d))
+        .ok_or_else(|| {
+            Invalid::new(
+                "invalid_distance",
+                "La distance doit être 2, 5, 10, 15, 25, 50 ou 100 km.",
+            )
+        })
+}
+
+/// Page number (from 1) and size (R-DIR-1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Page {
+    pub number: u32,
+    pub size: u32,
+}
+
+impl Page {
+    pub fn parse(
+        number: Option<&str>,
+        size: Option<&str>,
+    ) -> Result<Page, (&'static str, Invalid)> {
+        let number = match number {
+            None => 1,
+            Some(n) => n.trim().parse().ok().filter(|n| *n >= 1).ok_or((
+                "page",
+                Invalid::new(
+                    "invalid_page",
+                    "Le numéro de page doit être un entier à partir de 1.",
+                ),
+            ))?,
+        };
+        let size = match size {
+            None => DEFAULT_PAGE_SIZE,
+            Some(s) => s
+                .trim()
+                .parse()
+                .ok()
+                .filter(|s| (MIN_PAGE_SIZE..=MAX_PAGE_SIZE).contains(s))
+                .ok_or((
+                    "page_size",
+                    Invalid::new(
+                        "invalid_page_size",
+                        "La taille de page doit être comprise entre 10 et 20.",
+                    ),
+                ))?,
+        };
+        Ok(Page { number, size })
+    }
+
+    /// The slice of `total` results this page shows; a page after the last one is an error
+    /// (page 1 of an empty result is an empty page).
+    pub fn range(self, total: usize) -> Result<std::ops::Range<usize>, Invalid> {
+        let start = (self.number as usize - 1) * self.size as usize;
+        if start > 0 && start >= total {
+            let last = total.div_ceil(self.size as usize).max(1);
+            return Err(Invalid::new(
+                "page_out_of_range",
+                format!("Cette page n'existe pas : la dernière est la page {last}."),
+            ));
+        }
+        Ok(start..(start + self.size as usize).min(total))
+    }
+}
+
+/// A comma-separated filter (`kinds=ACI,EI`), each value checked by `parse`.
+pub fn list<T>(
+    value: Option<&str>,
+    parse: impl Fn(&str) -> Result<T, Invalid>,
+) -> Result<Vec<T>, Invalid> {
+    value
+        .map(|v| {
+            v.split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(&parse)
+                .collect()
+        })
+        .unwrap_or(Ok(Vec::new()))
+}
+
+/// A ROME filter value: a code (`K2204`), a professional domain (`K22`) or a large domain (`K`).
+pub fn rome_prefix(value: &str) -> Result<String, Invalid> {
+    let value = value.trim().to_ascii_uppercase();
+    let mut chars = value.chars();
+    let valid = chars.next().is_some_and(|c| ('A'..='N').contains(&c))
+        && chars.all(|c| c.is_ascii_digit())
+        && matches!(value.len(), 1 | 3 | 5);
+    if valid {
+        Ok(value)
+    } else {
+        Err(Invalid::new(
+            "invalid_rome",
+            format!("Code ROME ou domaine invalide : {value}."),
+        ))
+    }
+}
+
+/// One organization as the index holds it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    pub id: String,
+    pub point: Point,
+    pub kind: String,
+    pub department: String,
+    /// R-DIR-2 for structures; unused for prescribers.
+    pub hiring: bool,
+    pub open_positions: u16,
+    pub recent_applications: u16,
+    /// ROME codes of the active job descriptions.
+    pub rome_codes: Vec<String>,
+    /// For prescriber organizations (R-DIR-3): validated, and until when if prefectoral.
+    pub authorized: bool,
+    pub authorized_until: Option<Date>,
+}
+
+/// The filters of a structure search (R-DIR-1) or a prescriber search (R-DIR-3).
+#[derive(Debug, Clone, Default)]
+pub struct Filters {
+    pub departments: Vec<String>,
+    pub kinds: Vec<String>,
+    pub rome_prefixes: Vec<String>,
+    pub hiring_only: bool,
+    /// Prescriber search: keep only organizations authorized on this day.
+    pub authorized_on: Option<Date>,
+}
+
+impl Filters {
+    pub fn accepts(&self, entry: &Entry) -> bool {
+        let any_or = |values: &[String], test: &dyn Fn(&String) -> bool| {
+            values.is_empty() || values.iter().any(test)
+        };
+        any_or(&self.departments, &|d| *d == entry.department)
+            && any_or(&self.kinds, &|k| *k == entry.kind)
+            && any_or(&self.rome_prefixes, &|p| {
+                entry.rome_codes.iter().any(|c| c.starts_with(p.as_str()))
+            })
+            && (!self.hiring_only || entry.hiring)
+            && self.authorized_on.is_none_or(|day| {
+                entry.authorized && entry.authorized_until.is_none_or(|end| day <= end)
+            })
+    }
+}
+
+/// A search hit: the entry and its distance from the city centre.
+#[derive(Debug, Clone)]
+pub struct Hit {
+    pub entry: Entry,
+    pub distance_km: f64,
+}
+
+/// R-DIR-1 order: hiring first, then fewer recent applications per open position, then nearer.
+pub fn structure_order(a: &Hit, b: &Hit) -> Ordering {
+    let pressure = |h: &Hit| {
+        (
+            u64::from(h.entry.recent_applications),
+            u64::from(h.entry.open_positions.max(1)),
+        )
+    };
+    let ((ra, oa), (rb, ob)) = (pressure(a), pressure(b));
+    b.entry
+        .hiring
+        .cmp(&a.entry.hiring)
+        .then((ra * ob).cmp(&(rb * oa)))
+        .then(a.distance_km.total_cmp(&b.distance_km))
+        .then(a.entry.id.cmp(&b.entry.id))
+}
+
+/// R-DIR-3 order: nearer first.
+pub fn distance_order(a: &Hit, b: &Hit) -> Ordering {
+    a.distance_km
+        .total_cmp(&b.distance_km)
+        .then(a.entry.id.cmp(&b.entry.id))
+}
+
+/// Every entry of `entries` within `radius_km` of `centre` that `filters` accepts, sorted.
+pub fn search(
+    entries: impl IntoIterator<Item = Entry>,
+    centre: Point,
+    radius_km: u32,
+    filters: &Filters,
+    order: fn(&Hit, &Hit) -> Ordering,
+) -> Vec<Hit> {
+    let mut hits: Vec<Hit> = entries
+        .into_iter()
+        .filter(|entry| filters.accepts(entry))
+        .filter_map(|entry| {
+            let distance_km = centre.distance_km(entry.point);
+            (distance_km <= f64::from(radius_km)).then_some(Hit { entry, distance_km })
+        })
+        .collect();
+    hits.sort_by(order);
+    hits
+}
+
+const FORMAT_VERSION: u8 = 1;
+
+/// Encodes the entries of one cell.
+pub fn encode(entries: &[Entry]) -> Vec<u8> {
+    let mut out = vec![FORMAT_VERSION];
+    let text = |out: &mut Vec<u8>, s: &str| {
+        let bytes = &s.as_bytes()[..s.len().min(255)];
+        out.push(bytes.len() as u8);
+        out.extend_from_slice(bytes);
+    };
+    for e in entries {
+        text(&mut out, &e.id);
+        out.extend_from_slice(&e.point.latitude().to_le_bytes());
+        out.extend_from_slice(&e.point.longitude().to_le_bytes());
+        text(&mut out, &e.kind);
+        text(&mut out, &e.department);
+        out.push(u8::from(e.hiring) | (u8::from(e.authorized) << 1));
+        out.extend_from_slice(&e.open_positions.to_le_bytes());
+        out.extend_from_slice(&e.recent_applications.to_le_bytes());
+        text(
+            &mut out,
+            &e.authorized_until
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+        );
+        out.push(e.rome_codes.len().min(255) as u8);
+        for code in e.rome_codes.iter().take(255) {
+            text(&mut out, code);
+        }
+    }
+    out
+}
+
+/// Decodes one cell; a malformed blob is an error, never a silently shorter list.
+pub fn decode(blob: &[u8]) -> Result<Vec<Entry>, Invalid> {
+    let corrupt = || Invalid::new("corrupt_directory_index", "Index de l'annuaire illisible.");
+    let mut reader = Reader { bytes: blob, at: 0 };
+    if reader.take(1).ok_or_else(corrupt)? != [FORMAT_VERSION] {
+        return Err(corrupt());
+    }
+    let mut entries = Vec::new();
+    while reader.at < blob.len() {
+        entries.push(reader.entry().ok_or_else(corrupt)?);
+    }
+    Ok(entries)
+}
+
+struct Reader<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        let slice = self.bytes.get(self.at..self.at.checked_add(n)?)?;
+        self.at += n;
+        Some(slice)
+    }
+
+    fn text(&mut self) -> Option<String> {
+        let length = self.take(1)?[0] as usize;
+        String::from_utf8(self.take(length)?.to_vec()).ok()
+    }
+
+    fn f64(&mut self) -> Option<f64> {
+        Some(f64::from_le_bytes(self.take(8)?.try_into().ok()?))
+    }
+
+    fn u16(&mut self) -> Option<u16> {
+        Some(u16::from_le_bytes(self.take(2)?.try_into().ok()?))
+    }
+
+    fn entry(&mut self) -> Option<Entry> {
+        let id = self.text()?;
+        let point = Point::new(self.f64()?, self.f64()?).ok()?;
+        let kind = self.text()?;
+        let department = self.text()?;
+        let flags = self.take(1)?[0];
+        let open_positions = self.u16()?;
+        let recent_applications = self.u16()?;
+        let until = self.text()?;
+        let authorized_until = if until.is_empty() {
+            None
+        } else {
+            Some(Date::parse(&until).ok()?)
+        };
+        let count = self.take(1)?[0];
+        let rome_codes = (0..count)
+            .map(|_| self.text())
+            .collect::<Option<Vec<_>>>()?;
+        Some(Entry {
+            id,
+            point,
+            kind,
+            department,
+            hiring: flags & 1 != 0,
+            authorized: flags & 2 != 0,
+            open_positions,
+            recent_applications,
+            authorized_until,
+            rome_codes,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn entry(id: &str, lat: f64, lon: f64) -> Entry {
+        Entry {
+            id: id.into(),
+            point: Point::new(lat, lon).unwrap(),
+            kind: "ACI".into(),
+            department: "75".into(),
+            hiring: false,
+            open_positions: 0,
+            recent_applications: 0,
+            rome_codes: vec![],
+            authorized: false,
+            authorized_until: None,
+        }
+    }
+
+    fn hit(e: Entry, distance_km: f64) -> Hit {
+        Hit {
+            entry: e,
+            distance_km,
+        }
+    }
+
+    #[test]
+    fn r_dir_1_distances_are_those_of_the_list() {
+        assert_eq!(distance(None, 25), Ok(25));
+        assert_eq!(distance(Some("100"), 25), Ok(100));
+        for bad in ["3", "0", "-5", "25.0", "loin", ""] {
+            assert_eq!(
+                distance(Some(bad), 25).unwrap_err().code,
+                "invalid_distance",
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn r_dir_1_pages_of_10_to_20_and_none_past_the_end() {
+        assert_eq!(
+            Page::parse(None, None),
+            Ok(Page {
+                number: 1,
+                size: 20
+            })
+        );
+        assert!(Page::parse(Some("0"), None).is_err());
+        assert!(Page::parse(None, Some("9")).is_err());
+        assert!(Page::parse(None, Some("21")).is_err());
+        let page = Page {
+            number: 2,
+            size: 10,
+        };
+        assert_eq!(page.range(15), Ok(10..15));
+        assert_eq!(page.range(10).unwrap_err().code, "page_out_of_range");
+        assert_eq!(
+            Page {
+                number: 1,
+                size: 10
+            }
+            .range(0),
+            Ok(0..0)
+        );
+    }
+
+    #[test]
+    fn r_dir_1_order_hiring_then_pressure_then_distance() {
+        let mut busy = entry("busy", 45.0, 5.0);
+        busy.hiring = true;
+        busy.open_positions = 1;
+        busy.recent_applications = 5;
+        let mut calm = entry("calm", 45.0, 5.0);
+        calm.hiring = true;
+        calm.open_positions = 4;
+        calm.recent_applications = 4;
+        let closed = entry("closed", 45.0, 5.0);
+        let mut hits = [
+            hit(closed, 1.0),
+            hit(busy, 2.0),
+            hit(calm.clone(), 9.0),
+            hit(
+                Entry {
+                    id: "calm-near".into(),
+                    ..calm
+                },
+                3.0,
+            ),
+        ];
+        hits.sort_by(structure_order);
+        let ids: Vec<_> = hits.iter().map(|h| h.entry.id.as_str()).collect();
+        assert_eq!(ids, ["calm-near", "calm", "busy", "closed"]);
+    }
+
+    #[test]
+    fn filters_combine() {
+        let mut e = entry("a", 45.0, 5.0);
+        e.rome_codes = vec!["K2204".into()];
+        e.hiring = true;
+        let f = |departments: &[&str], kinds: &[&str], rome: &[&str], hiring_only| Filters {
+            departments: departments.iter().map(|s| s.to_string()).collect(),
+            kinds: kinds.iter().map(|s| s.to_string()).collect(),
+            rome_prefixes: rome.iter().map(|s| s.to_string()).collect(),
+            hiring_only,
+            authorized_on: None,
+        };
+        assert!(f(&[], &[], &[], false).accepts(&e));
+        assert!(f(&["13", "75"], &["ACI"], &["K22"], true).accepts(&e));
+        assert!(!f(&["13"], &[], &[], false).accepts(&e));
+        assert!(!f(&[], &["EI"], &[], false).accepts(&e));
+        assert!(!f(&[], &[], &["K2205"], false).accepts(&e));
+        assert!(f(&[], &[], &["K"], false).accepts(&e));
+    }
+
+    #[test]
+    fn r_dir_3_only_authorized_prescribers_on_the_day() {
+        let day = Date::parse("2026-07-01").unwrap();
+        let filters = Filters {
+            authorized_on: Some(day),
+            ..Filters::default()
+        };
+        let mut e = entry("ml", 45.0, 5.0);
+        assert!(!filters.accepts(&e));
+        e.authorized = true;
+        assert!(filters.accepts(&e));
+        e.authorized_until = Some(Date::parse("2026-06-30").unwrap());
+        assert!(!filters.accepts(&e));
+    }
+
+    #[test]
+    fn rome_filter_values() {
+        assert_eq!(rome_prefix("k2204"), Ok("K2204".into()));
+        assert_eq!(rome_prefix("K22"), Ok("K22".into()));
+        assert!(rome_prefix("K2").is_err());
+        assert!(rome_prefix("Z1234").is_err());
+        assert!(rome_prefix("K22044").is_err());
+    }
+
+    #[test]
+    fn a_truncated_blob_is_an_error() {
+        let blob = encode(&[entry("a", 45.0, 5.0)]);
+        assert!(decode(&blob[..blob.len() - 1]).is_err());
+        assert!(decode(&[]).is_err());
+        assert_eq!(decode(&[FORMAT_VERSION]), Ok(vec![]));
+    }
+
+    proptest! {
+        #[test]
+        fn encoding_round_trips(
+            ids in proptest::collection::vec("[a-z0-9_]{1,40}", 0..20),
+            lat in -90.0f64..90.0, lon in -180.0f64..180.0, open in 0u16..500, recent in 0u16..500,
+            hiring: bool, authorized: bool,
+        ) {
+            let entries: Vec<Entry> = ids.iter().map(|id| Entry {
+                open_positions: open, recent_applications: recent, hiring, authorized,
+                rome_codes: vec!["K2204".into(), "N1101".into()],
+                authorized_until: Some(Date::parse("2030-01-31").unwrap()),
+                ..entry(id, lat, lon)
+            }).collect();
+            prop_assert_eq!(decode(&encode(&entries)).unwrap(), entries);
+        }
+
+        #[test]
+        fn decoding_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..300)) {
+            let _ = decode(&bytes);
+        }
+    }
+}

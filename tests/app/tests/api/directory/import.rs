@@ -1,0 +1,173 @@
+//! Importing the directory: idempotent, bad rows reported by line and skipped, nothing of them
+//! written.
+
+use super::{directory, import};
+use serde_json::json;
+use tremplin_tests::luhn_siret;
+
+#[tokio::test]
+async fn structures_and_prescribers_import_idempotently_and_report_bad_rows() {
+    let (app, admin, ..) = directory(&[]).await;
+    let row = |line: u64, kind: &str, siret: &str, insee: &str| {
+        json!({"line": line, "kind": kind, "siret": siret, "name": format!("Ligne {line}"), "brand": "",
+               "address_line_1": "2 place de l'Horloge", "address_line_2": "", "post_code": "84000", "city": "Avignon",
+               "department": "84", "insee_code": insee, "latitude": 43.9493, "longitude": 4.8055,
+               "website": "", "description": "", "source": "national_list"})
+    };
+    let structures = vec![
+        row(2, "ACI", &luhn_siret(1), "84007"),
+        row(3, "ACI", "12345678901234", "84007"),
+        row(4, "XYZ", &luhn_siret(2), "84007"),
+        row(5, "EI", &luhn_siret(3), "99999"),
+        json!({"line": 6, "kind": "EI"}),
+        {
+            let mut no_coordinates = row(7, "AI", &luhn_siret(4), "84007");
+            no_coordinates["latitude"] = json!(null);
+            no_coordinates
+        },
+    ];
+
+    let first = import(&app, &admin, "structures", structures.clone()).await;
+    let second = import(&app, &admin, "structures", structures).await;
+
+    assert_eq!(
+        (
+            first["written"].clone(),
+            second["written"].clone(),
+            second["unchanged"].clone()
+        ),
+        (json!(2), json!(0), json!(2))
+    );
+    let lines: Vec<u64> = first["rejected"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(lines, [3, 4, 5, 6]);
+    let reasons = first["rejected"].to_string();
+    assert!(
+        reasons.contains("clé") || reasons.contains("SIRET"),
+        "{reasons}"
+    );
+    let imported: i64 = app
+        .db()
+        .query_row(
+            "SELECT COUNT(*) FROM organizations WHERE source = 'national_list'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(imported, 2, "no trace of the rejected rows");
+    // Placed at its commune's centre when the list has no coordinates: it is found.
+    let found = app
+        .get("/api/v1/structures?city=84007&distance=2&kinds=AI")
+        .send()
+        .await
+        .ok(200);
+    assert_eq!(found["count"], 1);
+
+    // Prescribers: France Travail agencies known by SAFIR code; only authorized ones are listed.
+    let prescriber = |line: u64, kind: &str, siret: &str, safir: &str, status: &str| {
+        json!({"line": line, "kind": kind, "name": format!("Agence {line}"), "siret": siret, "code_safir": safir,
+               "address_line_1": "", "address_line_2": "", "post_code": "84000", "city": "Avignon", "department": "84",
+               "insee_code": "84007", "latitude": 43.95, "longitude": 4.81, "website": "", "description": "",
+               "authorization_status": status, "source": "national_list"})
+    };
+    let prescribers = vec![
+        prescriber(2, "FT", "", "84011", "VALIDATED"),
+        prescriber(3, "ML", &luhn_siret(10), "", "NOT_SET"),
+        prescriber(4, "Autre", &luhn_siret(11), "", "NOT_SET"),
+        prescriber(5, "FT", "", "", "VALIDATED"),
+        prescriber(6, "OTHER", &luhn_siret(12), "", "VALIDATED"),
+    ];
+    let first = import(&app, &admin, "prescribers", prescribers.clone()).await;
+    let again = import(&app, &admin, "prescribers", prescribers).await;
+    assert_eq!(
+        (first["written"].clone(), again["written"].clone()),
+        (json!(3), json!(0))
+    );
+    let lines: Vec<u64> = first["rejected"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(
+        lines,
+        [5, 6],
+        "no identifier; an orienteur cannot be authorized (R-ORG-4)"
+    );
+    let near = app
+        .get("/api/v1/prescribers?city=84007")
+        .send()
+        .await
+        .ok(200);
+    assert_eq!(near["count"], 1, "R-DIR-3: only the authorized agency");
+    assert_eq!(near["results"][0]["kind"], "FT");
+    let ml_too = app
+        .get("/api/v1/prescribers?city=84007&kinds=ML")
+        .send()
+        .await
+        .ok(200);
+    assert_eq!(ml_too["count"], 0);
+}
+
+#[tokio::test]
+async fn reference_data_updates_in_place() {
+    let (app, admin, ..) = directory(&[]).await;
+    let rome = |name: &str| vec![json!({"line": 2, "code": "A1101", "name": name})];
+    assert_eq!(
+        import(
+            &app,
+            &admin,
+            "rome_codes",
+            rome("Conduite d'engins agricoles")
+        )
+        .await["written"],
+        1
+    );
+    assert_eq!(
+        import(
+            &app,
+            &admin,
+            "rome_codes",
+            rome("Conduite d'engins agricoles")
+        )
+        .await["written"],
+        0
+    );
+    assert_eq!(
+        import(
+            &app,
+            &admin,
+            "rome_codes",
+            rome("Conduite d'engins agricoles et forestiers")
+        )
+        .await["written"],
+        1
+    );
+    let name: String = app
+        .db()
+        .query_row(
+            "SELECT name FROM rome_codes WHERE code = 'A1101'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(name, "Conduite d'engins agricoles et forestiers");
+    let bad = import(
+        &app,
+        &admin,
+        "rome_appellations",
+        vec![json!({"line": 9, "code": "1", "name": "X", "rome_code": "Z9999"})],
+    )
+    .await;
+    assert_eq!(bad["rejected"][0]["line"], 9);
+    app.post("/api/v1/admin/import/planets")
+        .bearer(&admin)
+        .json(json!({"rows": []}))
+        .send()
+        .await
+        .problem(404, "not_found");
+}
