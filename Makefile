@@ -40,9 +40,11 @@ run: build
 test: build
 	cargo test --locked -p tremplin-domain -p tremplin-load -p tremplin-host -p tremplin-tests
 
-# Latency and throughput figures through the bundled host (see tests/app/README.md).
+# Latency and throughput figures through the bundled host: `make bench` (all), or
+# `make bench BENCH=foundation` / `BENCH=directory` (tests/app/src/bin/bench.rs).
 bench: build
-	cargo run --release --locked -p tremplin-tests --bin tremplin-bench
+	cargo build --release --locked -p tremplin-load -p tremplin-tests --bin tremplin-load --bin tremplin-bench
+	target/release/tremplin-bench $(BENCH)
 
 clean:
 	cargo clean

@@ -5,12 +5,13 @@
 
 use serde::Deserialize;
 use tremplin_domain::organization::{Category, OrgAction};
-use tremplin_domain::{jobs, Email, Error, FieldErrors};
+use tremplin_domain::{jobs, Error, FieldErrors};
 use tremplin_platform::db::Db;
 use tremplin_platform::ids::new_id;
 use tremplin_platform::repo::jobs::Job;
 use tremplin_platform::repo::listed::{self, Card};
-use tremplin_platform::repo::{cities, directory_index, organizations, reference};
+use tremplin_platform::repo::organizations::{self, ProfileEdit};
+use tremplin_platform::repo::{cities, directory_index, reference};
 use tremplin_platform::{json, Ctx, Response};
 
 use crate::search::card_page;
@@ -49,49 +50,25 @@ struct StructureChange {
     description: Option<String>,
 }
 
-/// An empty string clears an optional field.
-fn set(target: &mut Option<String>, value: Option<String>) {
-    if let Some(value) = value {
-        let value = value.trim().to_owned();
-        *target = (!value.is_empty()).then_some(value);
-    }
-}
-
 pub fn edit_structure(ctx: &Ctx) -> Result<Response, Error> {
     let card = managed(ctx, OrgAction::ManageApplications)?;
     let change: StructureChange = ctx.json()?;
-    let edits_profile = [
-        &change.brand,
-        &change.phone,
-        &change.email,
-        &change.website,
-        &change.description,
-    ]
-    .iter()
-    .any(|f| f.is_some());
+    let edit = ProfileEdit {
+        name: None,
+        brand: change.brand,
+        phone: change.phone,
+        email: change.email,
+        website: change.website,
+        description: change.description,
+    };
+    let edits_profile = !edit.is_empty();
     let actor = ctx.actor()?;
     if edits_profile {
         actor.require(&card.id, OrgAction::EditProfile)?;
     }
-    if let Some(Err(invalid)) = change
-        .email
-        .as_deref()
-        .filter(|e| !e.trim().is_empty())
-        .map(Email::parse)
-    {
-        return Err(Error::field("email", invalid));
-    }
     let mut organization =
         organizations::find(ctx.db()?, &card.id)?.ok_or_else(Error::not_found)?;
-    let profile = &mut organization.profile;
-    set(&mut profile.brand, change.brand);
-    set(&mut profile.phone, change.phone);
-    set(
-        &mut profile.email,
-        change.email.map(|e| e.trim().to_lowercase()),
-    );
-    set(&mut profile.website, change.website);
-    set(&mut profile.description, change.description);
+    organization.profile.apply(edit)?;
     let blocks = change
         .blocks_applications
         .unwrap_or(card.blocks_applications);
@@ -173,7 +150,9 @@ fn apply(ctx: &Ctx, job: &mut Job, body: JobBody) -> Result<(), Error> {
         }
         job.title = title.to_owned();
     }
-    set(&mut job.description, body.description);
+    if let Some(description) = body.description {
+        job.description = Some(description.trim().to_owned()).filter(|d| !d.is_empty());
+    }
     job.is_active = body.is_active.unwrap_or(job.is_active);
     for (field, missing) in [
         ("appellation_code", job.appellation_code.is_empty()),

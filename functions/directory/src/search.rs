@@ -174,22 +174,70 @@ fn rounded_km(distance_km: f64) -> f64 {
     (distance_km * 10.0).round() / 10.0
 }
 
+/// The parameters every search around a city shares: distance, page, kinds.
+struct Around {
+    category: Category,
+    distance: Option<u32>,
+    page: Option<Page>,
+    kinds: Vec<String>,
+}
+
+impl Around {
+    fn parse(query: &mut Query, ctx: &Ctx, default_distance: u32, category: Category) -> Around {
+        let distance = query.check(
+            "distance",
+            directory::distance(ctx.query_param("distance").as_deref(), default_distance),
+        );
+        let page = Page::parse(
+            ctx.query_param("page").as_deref(),
+            ctx.query_param("page_size").as_deref(),
+        )
+        .map_err(|(field, invalid)| query.errors.insert(field.to_owned(), vec![invalid.message]))
+        .ok();
+        Around {
+            category,
+            distance,
+            page,
+            kinds: kinds(query, ctx, category),
+        }
+    }
+
+    /// Once the query is checked: the city, and the sorted hits of the index around it.
+    fn run(
+        self,
+        ctx: &Ctx,
+        filters: Filters,
+        order: fn(&Hit, &Hit) -> std::cmp::Ordering,
+    ) -> Result<(Vec<Hit>, Page, Place, u32), Error> {
+        let (Some(distance), Some(page)) = (self.distance, self.page) else {
+            return Err(Error::internal(
+                "search parameters used before being checked",
+            ));
+        };
+        let place = city(ctx)?;
+        let centre = search_point(&place)?;
+        let filters = Filters {
+            kinds: self.kinds,
+            ..filters
+        };
+        let entries = directory_index::around(ctx.db()?, self.category, centre, distance)?;
+        Ok((
+            directory::search(entries, centre, distance, &filters, order),
+            page,
+            place,
+            distance,
+        ))
+    }
+}
+
 pub fn structures(ctx: &Ctx) -> Result<Response, Error> {
     let mut query = Query::default();
-    let distance = query.check(
-        "distance",
-        directory::distance(
-            ctx.query_param("distance").as_deref(),
-            directory::DEFAULT_STRUCTURE_DISTANCE_KM,
-        ),
+    let around = Around::parse(
+        &mut query,
+        ctx,
+        directory::DEFAULT_STRUCTURE_DISTANCE_KM,
+        Category::Structure,
     );
-    let page = Page::parse(
-        ctx.query_param("page").as_deref(),
-        ctx.query_param("page_size").as_deref(),
-    )
-    .map_err(|(field, invalid)| query.errors.insert(field.to_owned(), vec![invalid.message]))
-    .ok();
-    let kinds = kinds(&mut query, ctx, Category::Structure);
     let rome_prefixes = query
         .check(
             "rome",
@@ -211,26 +259,13 @@ pub fn structures(ctx: &Ctx) -> Result<Response, Error> {
             .unwrap_or(false),
     };
     query.finish()?;
-    let (Some(distance), Some(page)) = (distance, page) else {
-        return Err(Error::internal("query checked"));
-    };
-    let place = city(ctx)?;
-    let centre = search_point(&place)?;
     let filters = Filters {
         departments,
-        kinds,
         rome_prefixes,
         hiring_only,
-        authorized_on: None,
+        ..Filters::default()
     };
-    let entries = directory_index::around(ctx.db()?, Category::Structure, centre, distance)?;
-    let hits = directory::search(
-        entries,
-        centre,
-        distance,
-        &filters,
-        directory::structure_order,
-    );
+    let (hits, page, place, distance) = around.run(ctx, filters, directory::structure_order)?;
     page_of(&hits, page, &place, distance, |shown| {
         let cards = cards_in_order(ctx, shown)?;
         let ids: Vec<&str> = cards.iter().map(|(c, _)| c.id.as_str()).collect();
@@ -311,39 +346,18 @@ pub fn card_page(card: &Card, jobs: &[Job]) -> Value {
 
 pub fn prescribers(ctx: &Ctx) -> Result<Response, Error> {
     let mut query = Query::default();
-    let distance = query.check(
-        "distance",
-        directory::distance(
-            ctx.query_param("distance").as_deref(),
-            directory::DEFAULT_PRESCRIBER_DISTANCE_KM,
-        ),
+    let around = Around::parse(
+        &mut query,
+        ctx,
+        directory::DEFAULT_PRESCRIBER_DISTANCE_KM,
+        Category::Prescriber,
     );
-    let page = Page::parse(
-        ctx.query_param("page").as_deref(),
-        ctx.query_param("page_size").as_deref(),
-    )
-    .map_err(|(field, invalid)| query.errors.insert(field.to_owned(), vec![invalid.message]))
-    .ok();
-    let kinds = kinds(&mut query, ctx, Category::Prescriber);
     query.finish()?;
-    let (Some(distance), Some(page)) = (distance, page) else {
-        return Err(Error::internal("query checked"));
-    };
-    let place = city(ctx)?;
-    let centre = search_point(&place)?;
     let filters = Filters {
-        kinds,
         authorized_on: Some(ctx.clock.today()),
         ..Filters::default()
     };
-    let entries = directory_index::around(ctx.db()?, Category::Prescriber, centre, distance)?;
-    let hits = directory::search(
-        entries,
-        centre,
-        distance,
-        &filters,
-        directory::distance_order,
-    );
+    let (hits, page, place, distance) = around.run(ctx, filters, directory::distance_order)?;
     page_of(&hits, page, &place, distance, |shown| {
         Ok(cards_in_order(ctx, shown)?
             .iter()

@@ -4,7 +4,7 @@
 use crate::db::{int, opt_real, opt_text, text, Db, Row, Value};
 use tremplin_domain::geo::{Cell, Point};
 use tremplin_domain::organization::{Authorization, AuthorizationStatus, Category, Kind};
-use tremplin_domain::{Date, Error};
+use tremplin_domain::{Date, Email, Error, FieldErrors};
 
 const SELECT_BY_ID: &str = "SELECT id, category, kind, siret, name, brand, address_line_1, \
     address_line_2, post_code, city_insee, department, latitude, longitude, phone, email, website, \
@@ -42,6 +42,77 @@ pub struct Profile {
     pub email: Option<String>,
     pub website: Option<String>,
     pub description: Option<String>,
+}
+
+/// Profile fields a PATCH carries: absent leaves a field as is, an empty string clears it.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProfileEdit {
+    pub name: Option<String>,
+    pub brand: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub website: Option<String>,
+    pub description: Option<String>,
+}
+
+impl ProfileEdit {
+    pub fn is_empty(&self) -> bool {
+        [
+            &self.name,
+            &self.brand,
+            &self.phone,
+            &self.email,
+            &self.website,
+            &self.description,
+        ]
+        .iter()
+        .all(|f| f.is_none())
+    }
+}
+
+impl Profile {
+    /// Applies an edit; a name of 1–255 characters and a valid e-mail, or the field errors.
+    pub fn apply(&mut self, edit: ProfileEdit) -> Result<(), Error> {
+        let mut errors = FieldErrors::new();
+        if let Some(name) = edit.name {
+            let name = name.trim();
+            if name.is_empty() || name.chars().count() > 255 {
+                errors.insert(
+                    "name".into(),
+                    vec!["Le nom doit comporter entre 1 et 255 caractères.".into()],
+                );
+            }
+            self.name = name.to_owned();
+        }
+        let email = match edit.email.as_deref().map(str::trim) {
+            None => None,
+            Some("") => Some(String::new()),
+            Some(email) => match Email::parse(email) {
+                Ok(email) => Some(email.as_str().to_owned()),
+                Err(invalid) => {
+                    errors.insert("email".into(), vec![invalid.message]);
+                    None
+                }
+            },
+        };
+        if !errors.is_empty() {
+            return Err(Error::fields(errors));
+        }
+        for (target, value) in [
+            (&mut self.brand, edit.brand),
+            (&mut self.phone, edit.phone),
+            (&mut self.email, email),
+            (&mut self.website, edit.website),
+            (&mut self.description, edit.description),
+        ] {
+            if let Some(value) = value {
+                let value = value.trim().to_owned();
+                *target = (!value.is_empty()).then_some(value);
+            }
+        }
+        Ok(())
+    }
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]

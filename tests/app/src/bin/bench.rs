@@ -1,6 +1,8 @@
-//! `tremplin-bench` (run it with `make bench`): latency figures through the bundled host on
-//! 127.0.0.1, each next to the hello-world component measured in the same run, and write
-//! endpoints next to the durable-write floor (one INSERT in one transaction, SPIN.md).
+//! `tremplin-bench [foundation|directory]…` (run it with `make bench`): latency figures through the
+//! bundled host on 127.0.0.1, each next to the hello-world component measured in the same run,
+//! and write endpoints next to the durable-write floor (one INSERT in one transaction, SPIN.md).
+//! `directory` first loads the reference data and the synthetic national directory with
+//! `tremplin-load --synthetic` (through the administration endpoints, as in production).
 //!
 //! Clients are plain HTTP/1.1 keep-alive connections on their own threads; every request's
 //! latency is recorded and the median and p99 printed.
@@ -128,7 +130,7 @@ impl Figures {
             )
         });
         println!(
-            "{:<44} {:>3} {:>7} {:>9.3} {:>9.3} {:>9.0} {}",
+            "{:<52} {:>3} {:>7} {:>9.3} {:>9.3} {:>9.0} {}",
             self.name,
             self.clients,
             self.latencies.len(),
@@ -202,6 +204,8 @@ fn main() -> Result<()> {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(1000);
+    let sections: Vec<String> = std::env::args().skip(1).collect();
+    let wants = |name: &str| sections.is_empty() || sections.iter().any(|s| s == name);
     let runtime = tokio::runtime::Runtime::new()?;
     let state = tempfile::tempdir()?;
     let loaded = Instant::now();
@@ -225,23 +229,41 @@ fn main() -> Result<()> {
         &bootstrap.to_string(),
     )?;
     anyhow::ensure!(status == 201, "bootstrap answered {status}");
-    let login = json!({"email": ADMIN_EMAIL, "password": PASSWORD}).to_string();
-    let (_, session) = setup.send("POST", "/api/v1/auth/token", None, &login)?;
+    // Warm-up: first instantiation of each component, migrations.
+    for path in ["/bench/hello", "/api/v1/health", "/api/v1/cities?q=pa"] {
+        setup.send("GET", path, None, "")?;
+    }
+    setup.send("POST", "/bench/write", None, "")?;
+    if wants("foundation") {
+        foundation(addr, requests)?;
+    }
+    if wants("directory") {
+        directory(addr, requests)?;
+    }
+    Ok(())
+}
+
+fn header(requests: usize) {
+    println!("\n{requests} requests per line unless said; latencies in ms on 127.0.0.1 (2 cores shared by clients and host)");
+    println!(
+        "{:<52} {:>3} {:>7} {:>9} {:>9} {:>9} median vs reference",
+        "scenario", "cli", "reqs", "median", "p99", "req/s"
+    );
+}
+
+fn login_body() -> String {
+    json!({"email": ADMIN_EMAIL, "password": PASSWORD}).to_string()
+}
+
+/// Issue 2's figures: health and me next to hello-world; writes next to the write floor.
+fn foundation(addr: SocketAddr, requests: usize) -> Result<()> {
+    let (_, session) =
+        Client::connect(addr)?.send("POST", "/api/v1/auth/token", None, &login_body())?;
     let token: String = serde_json::from_slice::<serde_json::Value>(&session)?["token"]
         .as_str()
         .context("token")?
         .to_owned();
-    // Warm-up: first instantiation of each component, migrations.
-    for path in ["/bench/hello", "/api/v1/health"] {
-        setup.send("GET", path, None, "")?;
-    }
-    setup.send("POST", "/bench/write", None, "")?;
-
-    println!("\n{requests} requests per line unless said; latencies in ms on 127.0.0.1 (2 cores shared by clients and host)");
-    println!(
-        "{:<44} {:>3} {:>7} {:>9} {:>9} {:>9} {}",
-        "scenario", "cli", "reqs", "median", "p99", "req/s", "median vs reference"
-    );
+    header(requests);
     let hello = measure(
         addr,
         "GET /bench/hello (hello-world reference)",
@@ -279,6 +301,7 @@ fn main() -> Result<()> {
     )?;
     floor8.print(None);
     let logins = requests / 5;
+    let login = login_body();
     println!("login: {logins} requests (Argon2id, 19 MiB, 2 passes, is most of its cost)");
     measure(
         addr,
@@ -298,5 +321,67 @@ fn main() -> Result<()> {
         |_| post("/api/v1/auth/token", &login),
     )?
     .print(Some(&floor8));
+    Ok(())
+}
+
+/// Issue 3's figures: searches on the synthetic national directory next to hello-world.
+fn directory(addr: SocketAddr, requests: usize) -> Result<()> {
+    let loader = repo_root().join("target/release/tremplin-load");
+    let started = Instant::now();
+    let status = std::process::Command::new(&loader)
+        .args(["--url", &format!("http://{addr}"), "--synthetic"])
+        .env("TREMPLIN_ADMIN_EMAIL", ADMIN_EMAIL)
+        .env("TREMPLIN_ADMIN_PASSWORD", PASSWORD)
+        .env_remove("TREMPLIN_BOOTSTRAP_TOKEN")
+        .status()
+        .with_context(|| format!("running {} (make bench builds it)", loader.display()))?;
+    anyhow::ensure!(status.success(), "the loader failed");
+    println!(
+        "reference data, national lists and synthetic directory loaded in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    let scenarios = [
+        (
+            "GET /api/v1/structures Paris 25 km, no filter",
+            "/api/v1/structures?city=75056&distance=25",
+        ),
+        (
+            "GET /api/v1/structures Langogne (48) 100 km",
+            "/api/v1/structures?city=48080&distance=100",
+        ),
+        (
+            "GET /api/v1/structures Lyon 50 km, kinds+rome+hiring",
+            "/api/v1/structures?city=69123&distance=50&kinds=ACI,EI,AI&rome=K,N&hiring=true",
+        ),
+        (
+            "GET /api/v1/prescribers Paris 5 km",
+            "/api/v1/prescribers?city=75056",
+        ),
+        ("GET /api/v1/cities?q=saint", "/api/v1/cities?q=saint"),
+    ];
+    for (name, path) in &scenarios {
+        let (_, body) = Client::connect(addr)?.send("GET", path, None, "")?;
+        let answer: serde_json::Value = serde_json::from_slice(&body)?;
+        let count = answer.get("count").map_or_else(
+            || answer.as_array().map_or(0, Vec::len) as u64,
+            |c| c.as_u64().unwrap_or(0),
+        );
+        println!("{name}: {count} results");
+    }
+    for clients in [1, 4] {
+        header(requests);
+        let hello = measure(
+            addr,
+            "GET /bench/hello (hello-world reference)",
+            clients,
+            requests,
+            200,
+            |_| get("/bench/hello", None),
+        )?;
+        hello.print(None);
+        for (name, path) in &scenarios {
+            measure(addr, name, clients, requests, 200, |_| get(path, None))?.print(Some(&hello));
+        }
+    }
     Ok(())
 }

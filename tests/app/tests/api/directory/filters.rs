@@ -4,7 +4,7 @@ use super::{all_results, directory, fixture, haversine, import, sirets, Known};
 use serde_json::json;
 use std::collections::BTreeSet;
 
-fn within<'a>(known: &'a [Known], lat: f64, lon: f64, km: f64) -> impl Iterator<Item = &'a Known> {
+fn within(known: &[Known], lat: f64, lon: f64, km: f64) -> impl Iterator<Item = &Known> {
     known
         .iter()
         .filter(move |k| haversine(lat, lon, k.lat, k.lon) <= km)
