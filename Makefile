@@ -22,16 +22,16 @@ build: setup
 run: build
 	@mkdir -p $(STATE_DIR)
 	@[ -s $(STATE_DIR)/bootstrap-token ] || od -An -tx1 -N24 /dev/urandom | tr -d ' \n' > $(STATE_DIR)/bootstrap-token
-	cargo build --release -p tremplin-load $(if $(shell command -v spin),,-p tremplin-host)
+	cargo build --profile native -p tremplin-load $(if $(shell command -v spin),,-p tremplin-host)
 	@export SPIN_VARIABLE_BOOTSTRAP_TOKEN=$$(cat $(STATE_DIR)/bootstrap-token); \
 	if command -v spin >/dev/null; then \
 	  echo "Serving with spin up"; spin up --listen $(ADDRESS) --state-dir $(STATE_DIR) & \
 	else \
 	  echo "spin CLI not found: serving with the bundled host"; \
-	  target/release/tremplin-host --manifest spin.toml --listen $(ADDRESS) --state-dir $(STATE_DIR) & \
+	  target/native/tremplin-host --manifest spin.toml --listen $(ADDRESS) --state-dir $(STATE_DIR) & \
 	fi; \
 	server=$$!; trap 'kill $$server 2>/dev/null' INT TERM EXIT; \
-	TREMPLIN_BOOTSTRAP_TOKEN=$$SPIN_VARIABLE_BOOTSTRAP_TOKEN target/release/tremplin-load --url http://$(ADDRESS) --demo \
+	TREMPLIN_BOOTSTRAP_TOKEN=$$SPIN_VARIABLE_BOOTSTRAP_TOKEN target/native/tremplin-load --url http://$(ADDRESS) --demo \
 	  && echo "Tremplin is ready on http://$(ADDRESS) (demo password: tremplin-demo-2026). Ctrl-C stops it." \
 	  && wait $$server
 
@@ -43,8 +43,8 @@ test: build
 # Latency and throughput figures through the bundled host: `make bench` (all), or
 # `make bench BENCH=foundation` / `BENCH=directory` (tests/app/src/bin/bench.rs).
 bench: build
-	cargo build --release --locked -p tremplin-load -p tremplin-tests --bin tremplin-load --bin tremplin-bench
-	target/release/tremplin-bench $(BENCH)
+	cargo build --profile native --locked -p tremplin-load -p tremplin-tests --bin tremplin-load --bin tremplin-bench
+	target/native/tremplin-bench $(BENCH)
 
 clean:
 	cargo clean

@@ -326,7 +326,7 @@ fn foundation(addr: SocketAddr, requests: usize) -> Result<()> {
 
 /// Issue 3's figures: searches on the synthetic national directory next to hello-world.
 fn directory(addr: SocketAddr, requests: usize) -> Result<()> {
-    let loader = repo_root().join("target/release/tremplin-load");
+    let loader = repo_root().join("target/native/tremplin-load");
     let started = Instant::now();
     let status = std::process::Command::new(&loader)
         .args(["--url", &format!("http://{addr}"), "--synthetic"])
