@@ -2,9 +2,10 @@
 //! administration changes it, R-ORG-4).
 
 use serde::Deserialize;
-use tremplin_domain::organization::{Authorization, AuthorizationStatus, OrgAction};
+use tremplin_domain::organization::{Authorization, AuthorizationStatus, Category, OrgAction};
 use tremplin_domain::{Date, Error};
 use tremplin_platform::repo::organizations::{self, Organization, ProfileEdit};
+use tremplin_platform::repo::{directory_index, listed};
 use tremplin_platform::{json, Ctx, Response};
 
 /// The organization named in the path, visible to its members and to the administration.
@@ -79,6 +80,8 @@ pub fn set_authorization(ctx: &Ctx) -> Result<Response, Error> {
             &actor.user.id,
             &now,
         )?;
+        // R-DIR-3 lists only authorized prescribers: the directory follows at once.
+        directory_index::rebuild(db, Category::Prescriber, listed::cell(db, &id)?)?;
         let details = serde_json::json!({
             "from": previous.status.as_str(),
             "to": organization.authorization.status.as_str(),

@@ -186,14 +186,12 @@ struct RomeCodeRow {
 }
 
 fn rome_code(_: &Ctx, db: &Db, row: RomeCodeRow) -> Outcome {
-    if tremplin_domain::directory::rome_prefix(&row.code).map(|c| c.len()) != Ok(5) {
-        return Ok(Err(format!("code ROME invalide : {}", row.code)));
+    match tremplin_domain::directory::rome_prefix(&row.code) {
+        Ok(code) if code.len() == 5 => {
+            reference_row(db, Table::RomeCodes, &[(code, "code"), (row.name, "nom")])
+        }
+        _ => Ok(Err(format!("code ROME invalide : {}", row.code))),
     }
-    reference_row(
-        db,
-        Table::RomeCodes,
-        &[(row.code, "code"), (row.name, "nom")],
-    )
 }
 
 #[derive(Deserialize)]
@@ -203,7 +201,8 @@ struct AppellationRow {
     rome_code: String,
 }
 
-fn rome_appellation(_: &Ctx, db: &Db, row: AppellationRow) -> Outcome {
+fn rome_appellation(_: &Ctx, db: &Db, mut row: AppellationRow) -> Outcome {
+    row.rome_code = row.rome_code.trim().to_ascii_uppercase();
     if reference::known_rome_codes(db, std::slice::from_ref(&row.rome_code))?.is_empty() {
         return Ok(Err(format!("code ROME inconnu : {}", row.rome_code)));
     }
@@ -334,9 +333,12 @@ fn listed_row(ctx: &Ctx, db: &Db, category: Category, row: OrganizationRow) -> O
             Err(e) => return Ok(Err(format!("{} ({value})", e.message))),
         },
     };
-    let code_safir = optional(row.code_safir);
-    if siret.is_none() && code_safir.is_none() {
-        return Ok(Err("ni SIRET ni code SAFIR".into()));
+    // R-ORG-2: a structure has a SIRET; a France Travail agency may have only its SAFIR code.
+    let code_safir = optional(row.code_safir).filter(|_| category == Category::Prescriber);
+    match (&siret, &code_safir, category) {
+        (None, _, Category::Structure) => return Ok(Err("SIRET manquant".into())),
+        (None, None, _) => return Ok(Err("ni SIRET ni code SAFIR".into())),
+        _ => {}
     }
     let name = match required(&row.name, "nom") {
         Ok(name) => name,

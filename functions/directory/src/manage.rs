@@ -110,9 +110,8 @@ fn apply(ctx: &Ctx, job: &mut Job, body: JobBody) -> Result<(), Error> {
     if let Some(code) = body.appellation_code {
         match reference::appellation(db, code.trim())? {
             Some((code, name, rome)) => {
-                if job.title.is_empty() || job.title == job.appellation_code {
-                    job.title = name;
-                }
+                // The appellation names the job, unless this request gives its own title.
+                job.title = name;
                 job.appellation_code = code;
                 job.rome_code = rome;
             }
@@ -134,11 +133,13 @@ fn apply(ctx: &Ctx, job: &mut Job, body: JobBody) -> Result<(), Error> {
             Err(e) => invalid("open_positions", e.message),
         }
     }
-    if let Some(location) = body.location_insee.filter(|l| !l.trim().is_empty()) {
-        match cities::find(db, location.trim())? {
+    match body.location_insee.as_deref().map(str::trim) {
+        None => {}
+        Some("") => job.location_insee = None,
+        Some(location) => match cities::find(db, &location.to_ascii_uppercase())? {
             Some(place) => job.location_insee = Some(place.insee_code),
             None => invalid("location_insee", format!("Ville inconnue : {location}.")),
-        }
+        },
     }
     if let Some(title) = body.title {
         let title = title.trim();

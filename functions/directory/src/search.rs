@@ -62,17 +62,9 @@ pub fn cities(ctx: &Ctx) -> Result<Response, Error> {
     json(200, &places)
 }
 
-/// The city named by `?city=` (an INSEE code): 400 when missing, 404 when unknown.
-fn city(ctx: &Ctx) -> Result<Place, Error> {
-    let Some(code) = ctx.query_param("city") else {
-        let mut query = Query::default();
-        query.check::<()>(
-            "city",
-            Err(Invalid::new("city_required", "Choisissez une ville.")),
-        );
-        return Err(query.finish().expect_err("an error was recorded"));
-    };
-    cities::find(ctx.db()?, code.trim())?.ok_or_else(|| Error::NotFound {
+/// The city named by `?city=` (an INSEE code, checked present by [`Around::parse`]): 404 when unknown.
+fn city(ctx: &Ctx, code: &str) -> Result<Place, Error> {
+    cities::find(ctx.db()?, code)?.ok_or_else(|| Error::NotFound {
         detail: format!("Ville inconnue : {code}. Choisissez une ville dans la liste proposée."),
     })
 }
@@ -91,18 +83,17 @@ fn search_point(place: &Place) -> Result<Point, Error> {
 
 /// The hits of a search, paged, with the JSON of each result made by `show`.
 fn page_of(
-    hits: &[Hit],
-    page: Page,
-    place: &Place,
-    distance_km: u32,
-    show: impl Fn(&[&Hit]) -> Result<Vec<Value>, Error>,
+    hits: &[Hit<'_>],
+    found: &Found,
+    show: impl Fn(&[&Hit<'_>]) -> Result<Vec<Value>, Error>,
 ) -> Result<Response, Error> {
+    let (page, place) = (found.page, &found.place);
     let range = page.range(hits.len()).map_err(|invalid| {
         let mut query = Query::default();
         query.check::<()>("page", Err(invalid));
         query.finish().expect_err("an error was recorded")
     })?;
-    let shown: Vec<&Hit> = hits[range].iter().collect();
+    let shown: Vec<&Hit<'_>> = hits[range].iter().collect();
     json(
         200,
         &json!({
@@ -111,14 +102,14 @@ fn page_of(
             "page": page.number,
             "page_size": page.size,
             "city": {"insee_code": place.insee_code, "name": place.name, "department": place.department},
-            "distance_km": distance_km,
+                        "distance_km": found.distance,
         }),
     )
 }
 
 /// The cards of the hits shown, in the hits' order.
-fn cards_in_order(ctx: &Ctx, shown: &[&Hit]) -> Result<Vec<(Card, f64)>, Error> {
-    let ids: Vec<&str> = shown.iter().map(|h| h.entry.id.as_str()).collect();
+fn cards_in_order(ctx: &Ctx, shown: &[&Hit<'_>]) -> Result<Vec<(Card, f64)>, Error> {
+    let ids: Vec<&str> = shown.iter().map(|h| h.entry.id).collect();
     let mut cards = listed::cards(ctx.db()?, &ids)?;
     shown
         .iter()
@@ -177,6 +168,7 @@ fn rounded_km(distance_km: f64) -> f64 {
 /// The parameters every search around a city shares: distance, page, kinds.
 struct Around {
     category: Category,
+    city: Option<String>,
     distance: Option<u32>,
     page: Option<Page>,
     kinds: Vec<String>,
@@ -194,39 +186,66 @@ impl Around {
         )
         .map_err(|(field, invalid)| query.errors.insert(field.to_owned(), vec![invalid.message]))
         .ok();
+        let city = ctx
+            .query_param("city")
+            .map(|c| c.trim().to_ascii_uppercase());
+        let city = query.check(
+            "city",
+            city.ok_or_else(|| Invalid::new("city_required", "Choisissez une ville.")),
+        );
         Around {
             category,
+            city,
             distance,
             page,
             kinds: kinds(query, ctx, category),
         }
     }
 
-    /// Once the query is checked: the city, and the sorted hits of the index around it.
-    fn run(
-        self,
-        ctx: &Ctx,
-        filters: Filters,
-        order: fn(&Hit, &Hit) -> std::cmp::Ordering,
-    ) -> Result<(Vec<Hit>, Page, Place, u32), Error> {
-        let (Some(distance), Some(page)) = (self.distance, self.page) else {
+    /// Once the query is checked: the city, and the index cells around it.
+    fn run(self, ctx: &Ctx) -> Result<Found, Error> {
+        let (Some(code), Some(distance), Some(page)) = (self.city, self.distance, self.page) else {
             return Err(Error::internal(
                 "search parameters used before being checked",
             ));
         };
-        let place = city(ctx)?;
+        let place = city(ctx, &code)?;
         let centre = search_point(&place)?;
-        let filters = Filters {
+        let cells = directory_index::around(ctx.db()?, self.category, centre, distance)?;
+        Ok(Found {
             kinds: self.kinds,
+            place,
+            centre,
+            distance,
+            page,
+            cells,
+        })
+    }
+}
+
+/// A checked search: its city and the encoded index cells around it.
+struct Found {
+    kinds: Vec<String>,
+    place: Place,
+    centre: Point,
+    distance: u32,
+    page: Page,
+    cells: Vec<Vec<u8>>,
+}
+
+impl Found {
+    /// The sorted hits, read in place from the cells.
+    fn hits(
+        &self,
+        filters: Filters,
+        order: fn(&Hit<'_>, &Hit<'_>) -> std::cmp::Ordering,
+    ) -> Result<Vec<Hit<'_>>, Error> {
+        let filters = Filters {
+            kinds: self.kinds.clone(),
             ..filters
         };
-        let entries = directory_index::around(ctx.db()?, self.category, centre, distance)?;
-        Ok((
-            directory::search(entries, centre, distance, &filters, order),
-            page,
-            place,
-            distance,
-        ))
+        directory::search(&self.cells, self.centre, self.distance, &filters, order)
+            .map_err(|e| Error::internal(e.message))
     }
 }
 
@@ -265,8 +284,9 @@ pub fn structures(ctx: &Ctx) -> Result<Response, Error> {
         hiring_only,
         ..Filters::default()
     };
-    let (hits, page, place, distance) = around.run(ctx, filters, directory::structure_order)?;
-    page_of(&hits, page, &place, distance, |shown| {
+    let found = around.run(ctx)?;
+    let hits = found.hits(filters, directory::structure_order)?;
+    page_of(&hits, &found, |shown| {
         let cards = cards_in_order(ctx, shown)?;
         let ids: Vec<&str> = cards.iter().map(|(c, _)| c.id.as_str()).collect();
         let jobs = tremplin_platform::repo::jobs::of_structures(ctx.db()?, &ids, false)?;
@@ -357,8 +377,9 @@ pub fn prescribers(ctx: &Ctx) -> Result<Response, Error> {
         authorized_on: Some(ctx.clock.today()),
         ..Filters::default()
     };
-    let (hits, page, place, distance) = around.run(ctx, filters, directory::distance_order)?;
-    page_of(&hits, page, &place, distance, |shown| {
+    let found = around.run(ctx)?;
+    let hits = found.hits(filters, directory::distance_order)?;
+    page_of(&hits, &found, |shown| {
         Ok(cards_in_order(ctx, shown)?
             .iter()
             .map(|(card, distance_km)| {

@@ -5,7 +5,7 @@
 //! blobs around the city, then filters, sorts and pages in memory: a handful of rows cross the
 //! database boundary instead of thousands.
 
-use crate::geo::Point;
+use crate::geo::{BoundingBox, Point};
 use crate::{Date, Invalid};
 use std::cmp::Ordering;
 
@@ -124,7 +124,7 @@ pub fn rome_prefix(value: &str) -> Result<String, Invalid> {
     }
 }
 
-/// One organization as the index holds it.
+/// One organization as the index holds it (what is encoded).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Entry {
     pub id: String,
@@ -142,6 +142,55 @@ pub struct Entry {
     pub authorized_until: Option<Date>,
 }
 
+/// An entry read in place from a cell's blob: no allocation per entry, because a search around
+/// a large city reads thousands of them.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct EntryView<'a> {
+    pub id: &'a str,
+    pub latitude: f64,
+    pub longitude: f64,
+    pub kind: &'a str,
+    pub department: &'a str,
+    pub hiring: bool,
+    pub authorized: bool,
+    pub open_positions: u16,
+    pub recent_applications: u16,
+    /// `YYYY-MM-DD`, or empty.
+    authorized_until: &'a str,
+    /// The ROME codes, still encoded (count, then length-prefixed texts).
+    rome: &'a [u8],
+}
+
+impl<'a> EntryView<'a> {
+    pub fn rome_codes(&self) -> impl Iterator<Item = &'a str> {
+        let mut reader = Reader {
+            bytes: self.rome,
+            at: 1,
+        };
+        let count = self.rome.first().copied().unwrap_or(0);
+        (0..count).map_while(move |_| reader.text())
+    }
+
+    pub fn authorized_until(&self) -> Option<Date> {
+        Date::parse(self.authorized_until).ok()
+    }
+
+    pub fn to_entry(&self) -> Entry {
+        Entry {
+            id: self.id.to_owned(),
+            point: Point::new(self.latitude, self.longitude).expect("checked when read"),
+            kind: self.kind.to_owned(),
+            department: self.department.to_owned(),
+            hiring: self.hiring,
+            open_positions: self.open_positions,
+            recent_applications: self.recent_applications,
+            rome_codes: self.rome_codes().map(str::to_owned).collect(),
+            authorized: self.authorized,
+            authorized_until: self.authorized_until(),
+        }
+    }
+}
+
 /// The filters of a structure search (R-DIR-1) or a prescriber search (R-DIR-3).
 #[derive(Debug, Clone, Default)]
 pub struct Filters {
@@ -154,32 +203,30 @@ pub struct Filters {
 }
 
 impl Filters {
-    pub fn accepts(&self, entry: &Entry) -> bool {
-        let any_or = |values: &[String], test: &dyn Fn(&String) -> bool| {
-            values.is_empty() || values.iter().any(test)
-        };
-        any_or(&self.departments, &|d| *d == entry.department)
-            && any_or(&self.kinds, &|k| *k == entry.kind)
-            && any_or(&self.rome_prefixes, &|p| {
-                entry.rome_codes.iter().any(|c| c.starts_with(p.as_str()))
-            })
+    pub fn accepts(&self, entry: &EntryView<'_>) -> bool {
+        (self.departments.is_empty() || self.departments.iter().any(|d| d == entry.department))
+            && (self.kinds.is_empty() || self.kinds.iter().any(|k| k == entry.kind))
+            && (self.rome_prefixes.is_empty()
+                || entry
+                    .rome_codes()
+                    .any(|c| self.rome_prefixes.iter().any(|p| c.starts_with(p.as_str()))))
             && (!self.hiring_only || entry.hiring)
             && self.authorized_on.is_none_or(|day| {
-                entry.authorized && entry.authorized_until.is_none_or(|end| day <= end)
+                entry.authorized && entry.authorized_until().is_none_or(|end| day <= end)
             })
     }
 }
 
 /// A search hit: the entry and its distance from the city centre.
-#[derive(Debug, Clone)]
-pub struct Hit {
-    pub entry: Entry,
+#[derive(Debug, Clone, Copy)]
+pub struct Hit<'a> {
+    pub entry: EntryView<'a>,
     pub distance_km: f64,
 }
 
 /// R-DIR-1 order: hiring first, then fewer recent applications per open position, then nearer.
-pub fn structure_order(a: &Hit, b: &Hit) -> Ordering {
-    let pressure = |h: &Hit| {
+pub fn structure_order(a: &Hit<'_>, b: &Hit<'_>) -> Ordering {
+    let pressure = |h: &Hit<'_>| {
         (
             u64::from(h.entry.recent_applications),
             u64::from(h.entry.open_positions.max(1)),
@@ -191,39 +238,51 @@ pub fn structure_order(a: &Hit, b: &Hit) -> Ordering {
         .cmp(&a.entry.hiring)
         .then((ra * ob).cmp(&(rb * oa)))
         .then(a.distance_km.total_cmp(&b.distance_km))
-        .then(a.entry.id.cmp(&b.entry.id))
+        .then(a.entry.id.cmp(b.entry.id))
 }
 
 /// R-DIR-3 order: nearer first.
-pub fn distance_order(a: &Hit, b: &Hit) -> Ordering {
+pub fn distance_order(a: &Hit<'_>, b: &Hit<'_>) -> Ordering {
     a.distance_km
         .total_cmp(&b.distance_km)
-        .then(a.entry.id.cmp(&b.entry.id))
+        .then(a.entry.id.cmp(b.entry.id))
 }
 
-/// Every entry of `entries` within `radius_km` of `centre` that `filters` accepts, sorted.
-pub fn search(
-    entries: impl IntoIterator<Item = Entry>,
+/// Every entry of the cells' `blobs` within `radius_km` of `centre` that `filters` accepts,
+/// sorted by `order`. Entries outside the bounding box are skipped unread; a malformed blob is
+/// an error, never a silently shorter list.
+pub fn search<'a>(
+    blobs: &'a [Vec<u8>],
     centre: Point,
     radius_km: u32,
     filters: &Filters,
-    order: fn(&Hit, &Hit) -> Ordering,
-) -> Vec<Hit> {
-    let mut hits: Vec<Hit> = entries
-        .into_iter()
-        .filter(|entry| filters.accepts(entry))
-        .filter_map(|entry| {
-            let distance_km = centre.distance_km(entry.point);
-            (distance_km <= f64::from(radius_km)).then_some(Hit { entry, distance_km })
-        })
-        .collect();
+    order: fn(&Hit<'_>, &Hit<'_>) -> Ordering,
+) -> Result<Vec<Hit<'a>>, Invalid> {
+    let radius = f64::from(radius_km);
+    let bounds = BoundingBox::around(centre, radius);
+    let mut hits = Vec::new();
+    for blob in blobs {
+        let mut reader = Reader::of(blob)?;
+        while let Some(entry) = reader.next_within(&bounds)? {
+            let Some(entry) = entry else { continue };
+            if !filters.accepts(&entry) {
+                continue;
+            }
+            let point = Point::new(entry.latitude, entry.longitude).map_err(|_| corrupt())?;
+            let distance_km = centre.distance_km(point);
+            if distance_km <= radius {
+                hits.push(Hit { entry, distance_km });
+            }
+        }
+    }
     hits.sort_by(order);
-    hits
+    Ok(hits)
 }
 
-const FORMAT_VERSION: u8 = 1;
+const FORMAT_VERSION: u8 = 2;
 
-/// Encodes the entries of one cell.
+/// Encodes the entries of one cell: a version byte, then per entry its length (u16) and its
+/// fields, coordinates first so a reader can skip entries outside its box.
 pub fn encode(entries: &[Entry]) -> Vec<u8> {
     let mut out = vec![FORMAT_VERSION];
     let text = |out: &mut Vec<u8>, s: &str| {
@@ -232,40 +291,49 @@ pub fn encode(entries: &[Entry]) -> Vec<u8> {
         out.extend_from_slice(bytes);
     };
     for e in entries {
-        text(&mut out, &e.id);
-        out.extend_from_slice(&e.point.latitude().to_le_bytes());
-        out.extend_from_slice(&e.point.longitude().to_le_bytes());
-        text(&mut out, &e.kind);
-        text(&mut out, &e.department);
-        out.push(u8::from(e.hiring) | (u8::from(e.authorized) << 1));
-        out.extend_from_slice(&e.open_positions.to_le_bytes());
-        out.extend_from_slice(&e.recent_applications.to_le_bytes());
+        let mut body = Vec::with_capacity(64);
+        body.extend_from_slice(&e.point.latitude().to_le_bytes());
+        body.extend_from_slice(&e.point.longitude().to_le_bytes());
+        body.push(u8::from(e.hiring) | (u8::from(e.authorized) << 1));
+        body.extend_from_slice(&e.open_positions.to_le_bytes());
+        body.extend_from_slice(&e.recent_applications.to_le_bytes());
+        text(&mut body, &e.id);
+        text(&mut body, &e.kind);
+        text(&mut body, &e.department);
         text(
-            &mut out,
+            &mut body,
             &e.authorized_until
                 .map(|d| d.to_string())
                 .unwrap_or_default(),
         );
-        out.push(e.rome_codes.len().min(255) as u8);
+        body.push(e.rome_codes.len().min(255) as u8);
         for code in e.rome_codes.iter().take(255) {
-            text(&mut out, code);
+            text(&mut body, code);
         }
+        out.extend_from_slice(&(body.len().min(usize::from(u16::MAX)) as u16).to_le_bytes());
+        out.extend_from_slice(&body);
     }
     out
 }
 
-/// Decodes one cell; a malformed blob is an error, never a silently shorter list.
-pub fn decode(blob: &[u8]) -> Result<Vec<Entry>, Invalid> {
-    let corrupt = || Invalid::new("corrupt_directory_index", "Index de l'annuaire illisible.");
-    let mut reader = Reader { bytes: blob, at: 0 };
-    if reader.take(1).ok_or_else(corrupt)? != [FORMAT_VERSION] {
-        return Err(corrupt());
-    }
+/// Reads every entry of one cell.
+pub fn decode(blob: &[u8]) -> Result<Vec<EntryView<'_>>, Invalid> {
+    let everywhere = BoundingBox {
+        south: -90.0,
+        north: 90.0,
+        west: -180.0,
+        east: 180.0,
+    };
+    let mut reader = Reader::of(blob)?;
     let mut entries = Vec::new();
-    while reader.at < blob.len() {
-        entries.push(reader.entry().ok_or_else(corrupt)?);
+    while let Some(entry) = reader.next_within(&everywhere)? {
+        entries.extend(entry);
     }
     Ok(entries)
+}
+
+fn corrupt() -> Invalid {
+    Invalid::new("corrupt_directory_index", "Index de l'annuaire illisible.")
 }
 
 struct Reader<'a> {
@@ -274,15 +342,22 @@ struct Reader<'a> {
 }
 
 impl<'a> Reader<'a> {
+    fn of(blob: &'a [u8]) -> Result<Reader<'a>, Invalid> {
+        match blob.first() {
+            Some(&FORMAT_VERSION) => Ok(Reader { bytes: blob, at: 1 }),
+            _ => Err(corrupt()),
+        }
+    }
+
     fn take(&mut self, n: usize) -> Option<&'a [u8]> {
         let slice = self.bytes.get(self.at..self.at.checked_add(n)?)?;
         self.at += n;
         Some(slice)
     }
 
-    fn text(&mut self) -> Option<String> {
+    fn text(&mut self) -> Option<&'a str> {
         let length = self.take(1)?[0] as usize;
-        String::from_utf8(self.take(length)?.to_vec()).ok()
+        std::str::from_utf8(self.take(length)?).ok()
     }
 
     fn f64(&mut self) -> Option<f64> {
@@ -293,27 +368,51 @@ impl<'a> Reader<'a> {
         Some(u16::from_le_bytes(self.take(2)?.try_into().ok()?))
     }
 
-    fn entry(&mut self) -> Option<Entry> {
-        let id = self.text()?;
-        let point = Point::new(self.f64()?, self.f64()?).ok()?;
-        let kind = self.text()?;
-        let department = self.text()?;
+    /// The next entry: `None` at the end, `Some(None)` for one outside `bounds` (skipped unread).
+    #[allow(clippy::option_option)]
+    fn next_within(
+        &mut self,
+        bounds: &BoundingBox,
+    ) -> Result<Option<Option<EntryView<'a>>>, Invalid> {
+        if self.at == self.bytes.len() {
+            return Ok(None);
+        }
+        let length = usize::from(self.u16().ok_or_else(corrupt)?);
+        let body = self.take(length).ok_or_else(corrupt)?;
+        let mut entry = Reader { bytes: body, at: 0 };
+        let (latitude, longitude) = (
+            entry.f64().ok_or_else(corrupt)?,
+            entry.f64().ok_or_else(corrupt)?,
+        );
+        if !bounds.contains(latitude, longitude) {
+            return Ok(Some(None));
+        }
+        entry
+            .view(latitude, longitude)
+            .map(|view| Some(Some(view)))
+            .ok_or_else(corrupt)
+    }
+
+    fn view(&mut self, latitude: f64, longitude: f64) -> Option<EntryView<'a>> {
         let flags = self.take(1)?[0];
         let open_positions = self.u16()?;
         let recent_applications = self.u16()?;
-        let until = self.text()?;
-        let authorized_until = if until.is_empty() {
-            None
-        } else {
-            Some(Date::parse(&until).ok()?)
-        };
+        let id = self.text()?;
+        let kind = self.text()?;
+        let department = self.text()?;
+        let authorized_until = self.text()?;
+        let rome_start = self.at;
         let count = self.take(1)?[0];
-        let rome_codes = (0..count)
-            .map(|_| self.text())
-            .collect::<Option<Vec<_>>>()?;
-        Some(Entry {
+        for _ in 0..count {
+            self.text()?;
+        }
+        if self.at != self.bytes.len() || Point::new(latitude, longitude).is_err() {
+            return None;
+        }
+        Some(EntryView {
             id,
-            point,
+            latitude,
+            longitude,
             kind,
             department,
             hiring: flags & 1 != 0,
@@ -321,7 +420,7 @@ impl<'a> Reader<'a> {
             open_positions,
             recent_applications,
             authorized_until,
-            rome_codes,
+            rome: &self.bytes[rome_start..],
         })
     }
 }
@@ -346,11 +445,9 @@ mod tests {
         }
     }
 
-    fn hit(e: Entry, distance_km: f64) -> Hit {
-        Hit {
-            entry: e,
-            distance_km,
-        }
+    /// Entries as a search reads them, from one encoded cell (leaked: it lives for the test).
+    fn views(entries: &[Entry]) -> Vec<EntryView<'static>> {
+        decode(Box::leak(encode(entries).into_boxed_slice())).unwrap()
     }
 
     #[test]
@@ -396,37 +493,45 @@ mod tests {
 
     #[test]
     fn r_dir_1_order_hiring_then_pressure_then_distance() {
-        let mut busy = entry("busy", 45.0, 5.0);
-        busy.hiring = true;
-        busy.open_positions = 1;
-        busy.recent_applications = 5;
-        let mut calm = entry("calm", 45.0, 5.0);
-        calm.hiring = true;
-        calm.open_positions = 4;
-        calm.recent_applications = 4;
+        let busy = Entry {
+            hiring: true,
+            open_positions: 1,
+            recent_applications: 5,
+            ..entry("busy", 45.0, 5.0)
+        };
+        let calm = Entry {
+            hiring: true,
+            open_positions: 4,
+            recent_applications: 4,
+            ..entry("calm", 45.0, 5.0)
+        };
+        let calm_near = Entry {
+            id: "calm-near".into(),
+            ..calm.clone()
+        };
         let closed = entry("closed", 45.0, 5.0);
-        let mut hits = [
-            hit(closed, 1.0),
-            hit(busy, 2.0),
-            hit(calm.clone(), 9.0),
-            hit(
-                Entry {
-                    id: "calm-near".into(),
-                    ..calm
-                },
-                3.0,
-            ),
-        ];
+        let views = views(&[closed, busy, calm, calm_near]);
+        let mut hits: Vec<Hit<'_>> = views
+            .iter()
+            .zip([1.0, 2.0, 9.0, 3.0])
+            .map(|(v, d)| Hit {
+                entry: *v,
+                distance_km: d,
+            })
+            .collect();
         hits.sort_by(structure_order);
-        let ids: Vec<_> = hits.iter().map(|h| h.entry.id.as_str()).collect();
+        let ids: Vec<_> = hits.iter().map(|h| h.entry.id).collect();
         assert_eq!(ids, ["calm-near", "calm", "busy", "closed"]);
     }
 
     #[test]
     fn filters_combine() {
-        let mut e = entry("a", 45.0, 5.0);
-        e.rome_codes = vec!["K2204".into()];
-        e.hiring = true;
+        let e = Entry {
+            rome_codes: vec!["K2204".into()],
+            hiring: true,
+            ..entry("a", 45.0, 5.0)
+        };
+        let e = views(&[e])[0];
         let f = |departments: &[&str], kinds: &[&str], rome: &[&str], hiring_only| Filters {
             departments: departments.iter().map(|s| s.to_string()).collect(),
             kinds: kinds.iter().map(|s| s.to_string()).collect(),
@@ -449,12 +554,43 @@ mod tests {
             authorized_on: Some(day),
             ..Filters::default()
         };
-        let mut e = entry("ml", 45.0, 5.0);
-        assert!(!filters.accepts(&e));
-        e.authorized = true;
-        assert!(filters.accepts(&e));
-        e.authorized_until = Some(Date::parse("2026-06-30").unwrap());
-        assert!(!filters.accepts(&e));
+        let until = Some(Date::parse("2026-06-30").unwrap());
+        let entries = [
+            entry("ml", 45.0, 5.0),
+            Entry {
+                authorized: true,
+                ..entry("ft", 45.0, 5.0)
+            },
+            Entry {
+                authorized: true,
+                authorized_until: until,
+                ..entry("ohpd", 45.0, 5.0)
+            },
+        ];
+        let accepted: Vec<_> = views(&entries)
+            .into_iter()
+            .filter(|e| filters.accepts(e))
+            .map(|e| e.id)
+            .collect();
+        assert_eq!(accepted, ["ft"]);
+    }
+
+    #[test]
+    fn search_keeps_the_disc_and_skips_the_rest_of_the_box() {
+        let centre = Point::new(45.0, 5.0).unwrap();
+        // 0.1° of latitude ≈ 11.1 km: inside at 15 km; the corner of the box is outside the disc.
+        let entries = [
+            entry("near", 45.1, 5.0),
+            entry("corner", 45.12, 5.17),
+            entry("far", 46.0, 5.0),
+        ];
+        let blobs = vec![encode(&entries)];
+        let hits = search(&blobs, centre, 15, &Filters::default(), distance_order).unwrap();
+        assert_eq!(
+            hits.iter().map(|h| h.entry.id).collect::<Vec<_>>(),
+            ["near"]
+        );
+        assert!((hits[0].distance_km - 11.12).abs() < 0.01);
     }
 
     #[test]
@@ -472,6 +608,9 @@ mod tests {
         assert!(decode(&blob[..blob.len() - 1]).is_err());
         assert!(decode(&[]).is_err());
         assert_eq!(decode(&[FORMAT_VERSION]), Ok(vec![]));
+        let blobs = vec![blob[..blob.len() - 1].to_vec()];
+        let centre = Point::new(45.0, 5.0).unwrap();
+        assert!(search(&blobs, centre, 2, &Filters::default(), distance_order).is_err());
     }
 
     proptest! {
@@ -487,7 +626,9 @@ mod tests {
                 authorized_until: Some(Date::parse("2030-01-31").unwrap()),
                 ..entry(id, lat, lon)
             }).collect();
-            prop_assert_eq!(decode(&encode(&entries)).unwrap(), entries);
+            let blob = encode(&entries);
+            let decoded: Vec<Entry> = decode(&blob).unwrap().iter().map(EntryView::to_entry).collect();
+            prop_assert_eq!(decoded, entries);
         }
 
         #[test]

@@ -75,21 +75,49 @@ pub struct CellRange {
     pub columns: (i32, i32),
 }
 
-impl CellRange {
-    pub fn around(centre: Point, radius_km: f64) -> CellRange {
+/// The latitude/longitude rectangle holding the disc of `radius_km` around a centre: a test
+/// without trigonometry that rules out most points before the haversine.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BoundingBox {
+    pub south: f64,
+    pub north: f64,
+    pub west: f64,
+    pub east: f64,
+}
+
+impl BoundingBox {
+    pub fn around(centre: Point, radius_km: f64) -> BoundingBox {
         let lat_margin = (radius_km / EARTH_RADIUS_KM).to_degrees();
         // The widest longitude span is at the latitude closest to a pole within the box.
         let widest = (centre.latitude.abs() + lat_margin).min(89.0).to_radians();
         let lon_margin = (lat_margin / widest.cos()).min(180.0);
-        let south = Point {
-            latitude: (centre.latitude - lat_margin).max(-90.0),
-            longitude: (centre.longitude - lon_margin).max(-180.0),
-        };
-        let north = Point {
-            latitude: (centre.latitude + lat_margin).min(90.0),
-            longitude: (centre.longitude + lon_margin).min(180.0),
-        };
-        let (low, high) = (south.cell(), north.cell());
+        BoundingBox {
+            south: (centre.latitude - lat_margin).max(-90.0),
+            north: (centre.latitude + lat_margin).min(90.0),
+            west: (centre.longitude - lon_margin).max(-180.0),
+            east: (centre.longitude + lon_margin).min(180.0),
+        }
+    }
+
+    pub fn contains(&self, latitude: f64, longitude: f64) -> bool {
+        (self.south..=self.north).contains(&latitude)
+            && (self.west..=self.east).contains(&longitude)
+    }
+}
+
+impl CellRange {
+    pub fn around(centre: Point, radius_km: f64) -> CellRange {
+        let bounds = BoundingBox::around(centre, radius_km);
+        let low = Point {
+            latitude: bounds.south,
+            longitude: bounds.west,
+        }
+        .cell();
+        let high = Point {
+            latitude: bounds.north,
+            longitude: bounds.east,
+        }
+        .cell();
         CellRange {
             rows: (low.row, high.row),
             columns: (low.column, high.column),
@@ -163,6 +191,7 @@ mod tests {
             let target = p(phi2.to_degrees(), lambda2.to_degrees());
             prop_assert!(centre.distance_km(target) <= radius + 1e-6);
             prop_assert!(CellRange::around(centre, radius).contains(target.cell()));
+            prop_assert!(BoundingBox::around(centre, radius).contains(target.latitude(), target.longitude()));
         }
     }
 }

@@ -37,13 +37,14 @@ fn layer(category: Category) -> Result<&'static str, Error> {
     }
 }
 
-/// Every entry of `category` in the cells that may hold a point within `radius_km` of `centre`.
+/// The encoded cells of `category` that may hold a point within `radius_km` of `centre`, for
+/// `tremplin_domain::directory::search` to read in place.
 pub fn around(
     db: &Db,
     category: Category,
     centre: Point,
     radius_km: u32,
-) -> Result<Vec<Entry>, Error> {
+) -> Result<Vec<Vec<u8>>, Error> {
     let range = CellRange::around(centre, f64::from(radius_km));
     let params = [
         text(layer(category)?),
@@ -52,13 +53,8 @@ pub fn around(
         int(range.columns.0.into()),
         int(range.columns.1.into()),
     ];
-    let mut entries = Vec::new();
-    for row in db.query(SELECT_CELLS, &params)?.iter() {
-        let decoded =
-            directory::decode(&row.blob("entries")?).map_err(|e| Error::internal(e.message))?;
-        entries.extend(decoded);
-    }
-    Ok(entries)
+    db.query(SELECT_CELLS, &params)?
+        .map(|row| row.blob("entries"))
 }
 
 /// Rewrites the index of `cells` from the organizations located there now.

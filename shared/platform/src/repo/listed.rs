@@ -9,20 +9,22 @@ use tremplin_domain::Error;
 const SELECT_BY_SIRET: &str =
     "SELECT id, cell_row, cell_column FROM organizations WHERE siret = ? AND kind = ?";
 const SELECT_BY_SAFIR: &str =
-    "SELECT id, cell_row, cell_column FROM organizations WHERE code_safir = ?";
+    "SELECT id, cell_row, cell_column FROM organizations WHERE code_safir = ? AND category = 'prescriber'";
 const INSERT_LISTED: &str =
     "INSERT INTO organizations (id, category, kind, siret, code_safir, name, \
     brand, address_line_1, address_line_2, post_code, city_name, city_insee, department, latitude, \
     longitude, cell_row, cell_column, website, description, authorization_status, \
     authorization_valid_until, source, is_demo, created_at, updated_at) \
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+/// A list updates what it knows of an organization, never its authorization: once imported,
+/// that is the administration's decision (R-ORG-4).
 const UPDATE_LISTED: &str = "UPDATE organizations SET name = ?2, brand = ?3, address_line_1 = ?4, \
     address_line_2 = ?5, post_code = ?6, city_name = ?7, city_insee = ?8, department = ?9, \
     latitude = ?10, longitude = ?11, cell_row = ?12, cell_column = ?13, website = ?14, \
-    description = ?15, authorization_status = ?16, source = ?17, updated_at = ?18 \
+    description = ?15, source = ?16, updated_at = ?17 \
     WHERE id = ?1 AND (name, brand, address_line_1, address_line_2, post_code, city_name, \
-    city_insee, department, latitude, longitude, website, description, authorization_status, source) \
-    IS NOT (?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?14, ?15, ?16, ?17) RETURNING id";
+    city_insee, department, latitude, longitude, website, description, source) \
+    IS NOT (?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?14, ?15, ?16) RETURNING id";
 const SELECT_CARD: &str = "SELECT id, category, siret, name, brand, kind, address_line_1, \
     address_line_2, post_code, city_name, department, latitude, longitude, phone, email, website, \
     description, blocks_applications, spontaneous_applications_open FROM organizations \
@@ -138,7 +140,6 @@ pub fn upsert(db: &Db, org: &Listed<'_>, new_id: &str, now: &str) -> Result<Upse
         int(cell.column.into()),
         opt_text(org.website),
         opt_text(org.description),
-        text(org.authorization.status.as_str()),
         text(org.source),
         text(now),
     ];

@@ -111,6 +111,56 @@ async fn structures_and_prescribers_import_idempotently_and_report_bad_rows() {
         .await
         .ok(200);
     assert_eq!(ml_too["count"], 0);
+
+    // Once imported, authorization is the administration's decision: a new import keeps it.
+    let ml: String = app
+        .db()
+        .query_row("SELECT id FROM organizations WHERE kind = 'ML'", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    app.patch(&format!("/api/v1/organizations/{ml}/authorization"))
+        .bearer(&admin)
+        .json(json!({"status": "VALIDATED"}))
+        .send()
+        .await
+        .ok(200);
+    let mut renamed = prescriber(3, "ML", &luhn_siret(10), "", "NOT_SET");
+    renamed["name"] = json!("Mission locale du Grand Avignon");
+    assert_eq!(
+        import(&app, &admin, "prescribers", vec![renamed]).await["written"],
+        1
+    );
+    let (name, status): (String, String) = app
+        .db()
+        .query_row(
+            "SELECT name, authorization_status FROM organizations WHERE id = ?",
+            [&ml],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(
+        (name.as_str(), status.as_str()),
+        ("Mission locale du Grand Avignon", "VALIDATED")
+    );
+    let ml_now = app
+        .get("/api/v1/prescribers?city=84007&kinds=ML")
+        .send()
+        .await
+        .ok(200);
+    assert_eq!(ml_now["count"], 1, "the index follows the decision");
+}
+
+#[tokio::test]
+async fn a_structure_needs_a_siret_even_with_a_safir_code() {
+    let (app, admin, ..) = directory(&[]).await;
+    let row = json!({"line": 4, "kind": "EI", "siret": "", "code_safir": "84011", "name": "Sans SIRET",
+                     "insee_code": "84007", "latitude": 43.95, "longitude": 4.81, "source": "national_list"});
+    let answer = import(&app, &admin, "structures", vec![row]).await;
+    assert_eq!(
+        answer["rejected"],
+        json!([{"line": 4, "reason": "SIRET manquant"}])
+    );
 }
 
 #[tokio::test]
