@@ -83,8 +83,9 @@ fn search_point(place: &Place) -> Result<Point, Error> {
 
 /// The hits of a search, paged, with the JSON of each result made by `show`.
 fn page_of(
-    hits: &[Hit<'_>],
+    hits: &mut [Hit<'_>],
     found: &Found,
+    order: fn(&Hit<'_>, &Hit<'_>) -> std::cmp::Ordering,
     show: impl Fn(&[&Hit<'_>]) -> Result<Vec<Value>, Error>,
 ) -> Result<Response, Error> {
     let (page, place) = (found.page, &found.place);
@@ -93,6 +94,7 @@ fn page_of(
         query.check::<()>("page", Err(invalid));
         query.finish().expect_err("an error was recorded")
     })?;
+    directory::sort_leading(hits, range.end, order);
     let shown: Vec<&Hit<'_>> = hits[range].iter().collect();
     json(
         200,
@@ -235,16 +237,12 @@ struct Found {
 
 impl Found {
     /// The sorted hits, read in place from the cells.
-    fn hits(
-        &self,
-        filters: Filters,
-        order: fn(&Hit<'_>, &Hit<'_>) -> std::cmp::Ordering,
-    ) -> Result<Vec<Hit<'_>>, Error> {
+    fn hits(&self, filters: Filters) -> Result<Vec<Hit<'_>>, Error> {
         let filters = Filters {
             kinds: self.kinds.clone(),
             ..filters
         };
-        directory::search(&self.cells, self.centre, self.distance, &filters, order)
+        directory::search(&self.cells, self.centre, self.distance, &filters)
             .map_err(|e| Error::internal(e.message))
     }
 }
@@ -285,8 +283,8 @@ pub fn structures(ctx: &Ctx) -> Result<Response, Error> {
         ..Filters::default()
     };
     let found = around.run(ctx)?;
-    let hits = found.hits(filters, directory::structure_order)?;
-    page_of(&hits, &found, |shown| {
+    let mut hits = found.hits(filters)?;
+    page_of(&mut hits, &found, directory::structure_order, |shown| {
         let cards = cards_in_order(ctx, shown)?;
         let ids: Vec<&str> = cards.iter().map(|(c, _)| c.id.as_str()).collect();
         let jobs = tremplin_platform::repo::jobs::of_structures(ctx.db()?, &ids, false)?;
@@ -378,8 +376,8 @@ pub fn prescribers(ctx: &Ctx) -> Result<Response, Error> {
         ..Filters::default()
     };
     let found = around.run(ctx)?;
-    let hits = found.hits(filters, directory::distance_order)?;
-    page_of(&hits, &found, |shown| {
+    let mut hits = found.hits(filters)?;
+    page_of(&mut hits, &found, directory::distance_order, |shown| {
         Ok(cards_in_order(ctx, shown)?
             .iter()
             .map(|(card, distance_km)| {

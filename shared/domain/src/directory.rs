@@ -248,15 +248,14 @@ pub fn distance_order(a: &Hit<'_>, b: &Hit<'_>) -> Ordering {
         .then(a.entry.id.cmp(b.entry.id))
 }
 
-/// Every entry of the cells' `blobs` within `radius_km` of `centre` that `filters` accepts,
-/// sorted by `order`. Entries outside the bounding box are skipped unread; a malformed blob is
-/// an error, never a silently shorter list.
+/// Every entry of the cells' `blobs` within `radius_km` of `centre` that `filters` accepts, in
+/// no particular order (see [`sort_leading`]). Entries outside the bounding box are skipped
+/// unread; a malformed blob is an error, never a silently shorter list.
 pub fn search<'a>(
     blobs: &'a [Vec<u8>],
     centre: Point,
     radius_km: u32,
     filters: &Filters,
-    order: fn(&Hit<'_>, &Hit<'_>) -> Ordering,
 ) -> Result<Vec<Hit<'a>>, Invalid> {
     let radius = f64::from(radius_km);
     let bounds = BoundingBox::around(centre, radius);
@@ -275,8 +274,17 @@ pub fn search<'a>(
             }
         }
     }
-    hits.sort_by(order);
     Ok(hits)
+}
+
+/// Puts the first `count` hits in `order` (the pages up to the one shown), leaving the rest
+/// unsorted: a page of a search around Paris sorts 20 hits, not 3,000.
+pub fn sort_leading(hits: &mut [Hit<'_>], count: usize, order: fn(&Hit<'_>, &Hit<'_>) -> Ordering) {
+    if count < hits.len() {
+        hits.select_nth_unstable_by(count, order);
+    }
+    let count = count.min(hits.len());
+    hits[..count].sort_by(order);
 }
 
 const FORMAT_VERSION: u8 = 2;
@@ -585,12 +593,31 @@ mod tests {
             entry("far", 46.0, 5.0),
         ];
         let blobs = vec![encode(&entries)];
-        let hits = search(&blobs, centre, 15, &Filters::default(), distance_order).unwrap();
+        let hits = search(&blobs, centre, 15, &Filters::default()).unwrap();
         assert_eq!(
             hits.iter().map(|h| h.entry.id).collect::<Vec<_>>(),
             ["near"]
         );
         assert!((hits[0].distance_km - 11.12).abs() < 0.01);
+    }
+
+    proptest! {
+        /// Sorting the leading hits gives exactly the head of a full sort.
+        #[test]
+        fn sorting_the_leading_hits_matches_a_full_sort(distances in proptest::collection::vec(0.0f64..100.0, 0..80), count in 0usize..90) {
+            let entries: Vec<Entry> = distances.iter().enumerate().map(|(i, _)| Entry { hiring: i % 3 == 0, ..entry(&format!("e{i}"), 45.0, 5.0) }).collect();
+            let views = views(&entries);
+            let hits: Vec<Hit<'_>> = views.iter().zip(&distances).map(|(v, d)| Hit { entry: *v, distance_km: *d }).collect();
+            let mut full = hits.clone();
+            full.sort_by(structure_order);
+            let mut leading = hits;
+            sort_leading(&mut leading, count, structure_order);
+            let head = count.min(full.len());
+            prop_assert_eq!(
+                leading[..head].iter().map(|h| h.entry.id).collect::<Vec<_>>(),
+                full[..head].iter().map(|h| h.entry.id).collect::<Vec<_>>()
+            );
+        }
     }
 
     #[test]
@@ -610,7 +637,7 @@ mod tests {
         assert_eq!(decode(&[FORMAT_VERSION]), Ok(vec![]));
         let blobs = vec![blob[..blob.len() - 1].to_vec()];
         let centre = Point::new(45.0, 5.0).unwrap();
-        assert!(search(&blobs, centre, 2, &Filters::default(), distance_order).is_err());
+        assert!(search(&blobs, centre, 2, &Filters::default()).is_err());
     }
 
     proptest! {
