@@ -98,8 +98,20 @@ pub fn me(ctx: &Ctx) -> Result<Response, Error> {
             serde_json::json!({"organization": organization.summary_json(today), "role": role.as_str()})
         })
         .collect();
+    // The organization this request acts for (X-Organization, implied with one membership);
+    // none yet when several memberships leave the choice open. A header naming an organization
+    // the user is not a member of is refused.
+    let acting = match actor.acting() {
+        Ok(acting) => Some(acting.organization.id.as_str()),
+        Err(Error::BadRequest { .. }) | Err(Error::Forbidden { .. })
+            if ctx.header("x-organization").is_none() =>
+        {
+            None
+        }
+        Err(error) => return Err(error),
+    };
     json(
         200,
-        &serde_json::json!({"user": actor.user.to_json(), "memberships": memberships}),
+        &serde_json::json!({"user": actor.user.to_json(), "memberships": memberships, "acting_organization_id": acting}),
     )
 }

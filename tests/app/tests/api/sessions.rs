@@ -196,4 +196,30 @@ async fn a_professional_in_two_organizations_sees_both_in_me() {
         .collect();
     assert_eq!(ids.len(), 2);
     assert!(ids.contains(&json!(a.id)) && ids.contains(&json!(b.id)));
+
+    // X-Organization picks the organization acted for; without it the choice stays open.
+    assert_eq!(me["acting_organization_id"], serde_json::Value::Null);
+    let chosen = app
+        .get("/api/v1/me")
+        .bearer(&a.admin.token)
+        .header("x-organization", &b.id)
+        .send()
+        .await
+        .ok(200);
+    assert_eq!(chosen["acting_organization_id"], b.id.as_str());
+    let stranger = app.organization("prescriber", "CCAS", None).await;
+    app.get("/api/v1/me")
+        .bearer(&a.admin.token)
+        .header("x-organization", &stranger.id)
+        .send()
+        .await
+        .problem(403, "forbidden");
+    // With a single membership it is implied.
+    let single = app
+        .get("/api/v1/me")
+        .bearer(&b.member.token)
+        .send()
+        .await
+        .ok(200);
+    assert_eq!(single["acting_organization_id"], b.id.as_str());
 }
