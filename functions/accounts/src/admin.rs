@@ -173,6 +173,8 @@ struct OrganizationRow {
     #[serde(default)]
     city_insee: Option<String>,
     #[serde(default)]
+    city_name: Option<String>,
+    #[serde(default)]
     department: Option<String>,
     #[serde(default)]
     latitude: Option<f64>,
@@ -306,6 +308,7 @@ pub fn import_accounts(ctx: &Ctx) -> Result<Response, Error> {
                     let address = Address {
                         post_code: row.post_code.clone(),
                         city_insee: row.city_insee.clone(),
+                        city_name: row.city_name.clone(),
                         department: row.department.clone(),
                         latitude: row.latitude,
                         longitude: row.longitude,

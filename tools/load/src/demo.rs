@@ -76,7 +76,7 @@ pub fn accounts() -> Value {
                 "ref": prefix, "category": category, "kind": kind, "siret": siret,
                 "name": name, "authorization_status": status, "is_demo": true,
                 // Lyon 3e: a real place so directory searches find the demo structures.
-                "post_code": "69003", "city_insee": "69383", "department": "69",
+                "post_code": "69003", "city_insee": "69383", "city_name": "Lyon", "department": "69",
                 "latitude": 45.7597 + i as f64 * 0.004, "longitude": 4.8422 + i as f64 * 0.003,
             })
         })

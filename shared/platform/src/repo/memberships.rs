@@ -7,7 +7,7 @@ use tremplin_domain::organization::Role;
 use tremplin_domain::Error;
 
 const SELECT_ACTIVE_FOR_USER: &str = "SELECT o.id, o.category, o.kind, o.siret, o.name, o.brand, \
-    o.address_line_1, o.address_line_2, o.post_code, o.city_insee, o.department, o.latitude, \
+    o.address_line_1, o.address_line_2, o.post_code, o.city_insee, o.city_name, o.department, o.latitude, \
     o.longitude, o.phone, o.email, o.website, o.description, o.authorization_status, \
     o.authorization_valid_until, o.is_demo, m.role \
     FROM memberships m JOIN organizations o ON o.id = m.organization_id \

@@ -7,15 +7,15 @@ use tremplin_domain::organization::{Authorization, AuthorizationStatus, Category
 use tremplin_domain::{Date, Email, Error, FieldErrors};
 
 const SELECT_BY_ID: &str = "SELECT id, category, kind, siret, name, brand, address_line_1, \
-    address_line_2, post_code, city_insee, department, latitude, longitude, phone, email, website, \
+    address_line_2, post_code, city_insee, city_name, department, latitude, longitude, phone, email, website, \
     description, authorization_status, authorization_valid_until, is_demo \
     FROM organizations WHERE id = ?";
 const SELECT_ID_BY_SIRET_KIND: &str = "SELECT id FROM organizations WHERE siret = ? AND kind = ?";
 const INSERT_ORGANIZATION: &str = "INSERT INTO organizations (id, category, kind, siret, name, \
-    brand, address_line_1, address_line_2, post_code, city_insee, department, latitude, longitude, \
+    brand, address_line_1, address_line_2, post_code, city_insee, city_name, department, latitude, longitude, \
     phone, email, website, description, authorization_status, authorization_valid_until, is_demo, \
     source, cell_row, cell_column, created_at, created_by, updated_at, updated_by) \
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 const UPDATE_PROFILE: &str = "UPDATE organizations SET name = ?, brand = ?, phone = ?, email = ?, \
     website = ?, description = ?, updated_at = ?, updated_by = ? WHERE id = ?";
 const UPDATE_AUTHORIZATION: &str = "UPDATE organizations SET authorization_status = ?, \
@@ -121,6 +121,7 @@ pub struct Address {
     pub address_line_2: Option<String>,
     pub post_code: Option<String>,
     pub city_insee: Option<String>,
+    pub city_name: Option<String>,
     pub department: Option<String>,
     pub latitude: Option<f64>,
     pub longitude: Option<f64>,
@@ -158,6 +159,7 @@ impl Organization {
                 address_line_2: row.opt_text("address_line_2")?,
                 post_code: row.opt_text("post_code")?,
                 city_insee: row.opt_text("city_insee")?,
+                city_name: row.opt_text("city_name")?,
                 department: row.opt_text("department")?,
                 latitude: row.opt_real("latitude")?,
                 longitude: row.opt_real("longitude")?,
@@ -253,6 +255,7 @@ pub fn insert(db: &Db, org: NewOrganization<'_>) -> Result<Option<Cell>, Error> 
         opt_text(org.address.address_line_2.as_deref()),
         opt_text(org.address.post_code.as_deref()),
         opt_text(org.address.city_insee.as_deref()),
+        opt_text(org.address.city_name.as_deref()),
         opt_text(org.address.department.as_deref()),
         opt_real(org.address.latitude),
         opt_real(org.address.longitude),
