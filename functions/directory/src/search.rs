@@ -21,10 +21,21 @@ struct Query {
 }
 
 impl Query {
+    const DETAIL: &str = "Certains paramètres de recherche sont invalides.";
+
     fn check<T>(&mut self, field: &str, result: Result<T, Invalid>) -> Option<T> {
         result
             .map_err(|invalid| self.errors.insert(field.to_owned(), vec![invalid.message]))
             .ok()
+    }
+
+    /// A 400 naming one parameter.
+    fn rejecting(field: &str, invalid: Invalid) -> Error {
+        Error::BadRequest {
+            code: "invalid_query",
+            detail: Self::DETAIL.into(),
+            errors: [(field.to_owned(), vec![invalid.message])].into(),
+        }
     }
 
     fn finish(self) -> Result<(), Error> {
@@ -33,7 +44,7 @@ impl Query {
         }
         Err(Error::BadRequest {
             code: "invalid_query",
-            detail: "Certains paramètres de recherche sont invalides.".into(),
+            detail: Self::DETAIL.into(),
             errors: self.errors,
         })
     }
@@ -43,15 +54,8 @@ pub fn cities(ctx: &Ctx) -> Result<Response, Error> {
     let q = ctx.query_param("q").unwrap_or_default();
     let q = q.trim();
     if q.chars().count() < 2 {
-        let mut query = Query::default();
-        query.check::<()>(
-            "q",
-            Err(Invalid::new(
-                "query_too_short",
-                "Saisissez au moins 2 caractères.",
-            )),
-        );
-        query.finish()?;
+        let invalid = Invalid::new("query_too_short", "Saisissez au moins 2 caractères.");
+        return Err(Query::rejecting("q", invalid));
     }
     let db = ctx.db()?;
     let places = if q.chars().all(|c| c.is_ascii_digit()) {
@@ -89,11 +93,9 @@ fn page_of(
     show: impl Fn(&[&Hit<'_>]) -> Result<Vec<Value>, Error>,
 ) -> Result<Response, Error> {
     let (page, place) = (found.page, &found.place);
-    let range = page.range(hits.len()).map_err(|invalid| {
-        let mut query = Query::default();
-        query.check::<()>("page", Err(invalid));
-        query.finish().expect_err("an error was recorded")
-    })?;
+    let range = page
+        .range(hits.len())
+        .map_err(|invalid| Query::rejecting("page", invalid))?;
     directory::sort_leading(hits, range.end, order);
     let shown: Vec<&Hit<'_>> = hits[range].iter().collect();
     json(
@@ -103,8 +105,8 @@ fn page_of(
             "count": hits.len(),
             "page": page.number,
             "page_size": page.size,
-            "city": {"insee_code": place.insee_code, "name": place.name, "department": place.department},
-                        "distance_km": found.distance,
+                        "city": {"insee_code": place.insee_code, "name": place.name, "department": place.department},
+            "distance_km": found.distance,
         }),
     )
 }
