@@ -328,6 +328,28 @@ impl TestApp {
         }
     }
 
+    /// Invites `email` into `organization_id` on behalf of `token`; returns the invitation code.
+    pub async fn invite(&self, organization_id: &str, token: &str, email: &str) -> String {
+        let invitation = self
+            .post(&format!(
+                "/api/v1/organizations/{organization_id}/invitations"
+            ))
+            .bearer(token)
+            .json(json!({"email": email, "first_name": "Invitée", "last_name": "Test"}))
+            .send()
+            .await
+            .ok(201);
+        invitation["code"].as_str().expect("code").to_owned()
+    }
+
+    /// Accepts an invitation as the holder of `token`.
+    pub async fn accept(&self, code: &str, token: &str) -> TestResponse {
+        self.post(&format!("/api/v1/invitations/{code}/accept"))
+            .bearer(token)
+            .send()
+            .await
+    }
+
     pub async fn person(&self, email: &str) -> Person {
         let token = self.token(email).await;
         let me = self.get("/api/v1/me").bearer(&token).send().await.ok(200);

@@ -80,22 +80,11 @@ async fn an_invitation_code_only_serves_the_invited_address() {
         .organization("prescriber", "ML", Some("VALIDATED"))
         .await;
     let b = app.organization("structure", "EI", None).await;
-    let invitation = app
-        .post(&format!("/api/v1/organizations/{}/invitations", b.id))
-        .bearer(&b.admin.token)
-        .json(json!({"email": "someone@else.fr", "first_name": "Some", "last_name": "One"}))
-        .send()
-        .await
-        .ok(201);
+    let code = app.invite(&b.id, &b.admin.token, "someone@else.fr").await;
 
-    app.post(&format!(
-        "/api/v1/invitations/{}/accept",
-        invitation["code"].as_str().unwrap()
-    ))
-    .bearer(&a.member.token)
-    .send()
-    .await
-    .problem(403, "forbidden");
+    app.accept(&code, &a.member.token)
+        .await
+        .problem(403, "forbidden");
 
     let me = app
         .get("/api/v1/me")

@@ -126,22 +126,11 @@ async fn r_org_7_accepting_reactivates_a_deactivated_member() {
     .send()
     .await
     .ok(200);
-    let invitation = app
-        .post(&format!("/api/v1/organizations/{}/invitations", org.id))
-        .bearer(&org.admin.token)
-        .json(json!({"email": org.member.email, "first_name": "Re", "last_name": "Venu"}))
-        .send()
-        .await
-        .ok(201);
+    let code = app
+        .invite(&org.id, &org.admin.token, &org.member.email)
+        .await;
 
-    app.post(&format!(
-        "/api/v1/invitations/{}/accept",
-        invitation["code"].as_str().unwrap()
-    ))
-    .bearer(&org.member.token)
-    .send()
-    .await
-    .ok(200);
+    app.accept(&code, &org.member.token).await.ok(200);
 
     app.get(&format!("/api/v1/organizations/{}", org.id))
         .bearer(&org.member.token)

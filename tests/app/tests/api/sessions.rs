@@ -167,21 +167,8 @@ async fn a_professional_in_two_organizations_sees_both_in_me() {
         .await;
     let b = app.organization("structure", "ACI", None).await;
     // The admin of A is invited into B and accepts.
-    let invitation = app
-        .post(&format!("/api/v1/organizations/{}/invitations", b.id))
-        .bearer(&b.admin.token)
-        .json(json!({"email": a.admin.email, "first_name": "Double", "last_name": "Casquette"}))
-        .send()
-        .await
-        .ok(201);
-    app.post(&format!(
-        "/api/v1/invitations/{}/accept",
-        invitation["code"].as_str().unwrap()
-    ))
-    .bearer(&a.admin.token)
-    .send()
-    .await
-    .ok(200);
+    let code = app.invite(&b.id, &b.admin.token, &a.admin.email).await;
+    app.accept(&code, &a.admin.token).await.ok(200);
     let me = app
         .get("/api/v1/me")
         .bearer(&a.admin.token)
