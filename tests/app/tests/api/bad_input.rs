@@ -31,6 +31,8 @@ async fn endpoints(app: &TestApp) -> Vec<Endpoint> {
         .ok(201);
     let code = invitation["code"].as_str().unwrap().to_owned();
     let orgs = format!("/api/v1/organizations/{}", org.id);
+    let structure = app.organization("structure", "ACI", None).await;
+    let structure_path = format!("/api/v1/structures/{}", structure.id);
     let e = |method: Method, path: &str, token: &str, missing, wrong_type, base| Endpoint {
         method,
         path: path.to_owned(),
@@ -128,6 +130,38 @@ async fn endpoints(app: &TestApp) -> Vec<Endpoint> {
             None,
             Some((json!({"role": ["admin"]}), "role")),
             json!({"role": "admin"}),
+        ),
+        e(
+            Method::PATCH,
+            &structure_path,
+            &structure.member.token,
+            None,
+            Some((json!({"blocks_applications": "oui"}), "blocks_applications")),
+            json!({"blocks_applications": true}),
+        ),
+        e(
+            Method::POST,
+            &format!("{structure_path}/jobs"),
+            &structure.member.token,
+            None,
+            Some((json!({"open_positions": "deux"}), "open_positions")),
+            json!({"appellation_code": "11573", "contract_type": "FIXED_TERM_I"}),
+        ),
+        e(
+            Method::PATCH,
+            &format!("{structure_path}/jobs/job_unknown"),
+            &structure.member.token,
+            None,
+            Some((json!({"is_active": 1}), "is_active")),
+            json!({"is_active": false}),
+        ),
+        e(
+            Method::POST,
+            "/api/v1/admin/import/structures",
+            &admin,
+            Some((json!({}), "rows")),
+            Some((json!({"rows": 3}), "rows")),
+            json!({"rows": []}),
         ),
     ]
 }
