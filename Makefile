@@ -7,7 +7,7 @@ COMPONENTS := accounts apply decide pass suspend prolong directory assets
 BENCH_COMPONENTS := hello write-floor
 WASM_FLAGS := --target wasm32-wasip2 --release
 
-.PHONY: setup build run test bench clean
+.PHONY: setup browser build run test bench clean
 
 setup:
 	@command -v cargo >/dev/null || { echo "Rust (cargo) is required: https://rustup.rs"; exit 1; }
@@ -37,7 +37,14 @@ run: build
 
 # Every test: the domain's unit tests, the loader's, and the HTTP tests of the real components
 # in the bundled host (they need the release .wasm files, built first).
-test: build
+# The browser test drives headless Chromium through ChromeDriver, both Debian packages.
+browser:
+	@[ -x /usr/bin/chromedriver ] || { \
+	  [ "$$(id -u)" = 0 ] && SUDO= || SUDO=sudo; \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update && \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver; }
+
+test: build browser
 	cargo test --locked -p tremplin-domain -p tremplin-load -p tremplin-host -p tremplin-tests
 
 # Latency and throughput figures through the bundled host: `make bench` (all), or
