@@ -1,6 +1,7 @@
 //! `tremplin-bench [foundation|directory]…` (run it with `make bench`): latency figures through the
 //! bundled host on 127.0.0.1, each next to the hello-world component measured in the same run,
 //! and write endpoints next to the durable-write floor (one INSERT in one transaction, SPIN.md).
+//! `BENCH_JOURNAL=wal` runs it with SQLite's write-ahead log instead of Spin's default journal.
 //! `directory` first loads the reference data and the synthetic national directory with
 //! `tremplin-load --synthetic` (through the administration endpoints, as in production).
 //!
@@ -216,6 +217,15 @@ fn main() -> Result<()> {
     );
     let vars = [("bootstrap_token".to_owned(), BOOTSTRAP_TOKEN.to_owned())].into();
     let app = tremplin_host::App::new(host, state.path().to_path_buf(), vars)?;
+    // BENCH_JOURNAL=wal measures what SQLite's write-ahead log changes (SPIN.md: Spin's default
+    // is the rollback journal; the setting is stored in the database file).
+    if let Ok(mode) = std::env::var("BENCH_JOURNAL") {
+        let db = rusqlite::Connection::open(state.path().join("sqlite_db.db"))?;
+        let set: String = db.query_row(&format!("PRAGMA journal_mode = {mode}"), [], |row| {
+            row.get(0)
+        })?;
+        println!("journal mode: {set}");
+    }
     let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))?;
     let addr = listener.local_addr()?;
     runtime.spawn(app.serve_listener(listener, std::future::pending()));
