@@ -203,7 +203,13 @@ pub fn create_job(ctx: &Ctx) -> Result<Response, Error> {
             &job.id,
             serde_json::json!({"rome": job.rome_code}),
         )?;
-        saved(db, &card.id, 201)
+        // The answer is the structure's card; `Location` names the job just created.
+        let mut response = saved(db, &card.id, 201)?;
+        response.set_header(
+            "location",
+            format!("/api/v1/structures/{}/jobs/{}", card.id, job.id),
+        );
+        Ok(response)
     })
 }
 

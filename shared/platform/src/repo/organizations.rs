@@ -96,6 +96,20 @@ impl Profile {
                 }
             },
         };
+        let limits = [
+            ("brand", &edit.brand, 255),
+            ("phone", &edit.phone, 30),
+            ("website", &edit.website, 255),
+            ("description", &edit.description, 5000),
+        ];
+        for (field, value, max) in limits {
+            if value
+                .as_deref()
+                .is_some_and(|v| v.trim().chars().count() > max)
+            {
+                errors.insert(field.into(), vec![format!("Au plus {max} caractères.")]);
+            }
+        }
         if !errors.is_empty() {
             return Err(Error::fields(errors));
         }

@@ -73,7 +73,18 @@ async fn members_manage_the_card_and_searches_see_it() {
     assert!(found(&app, "&hiring=true", &id).await.is_none());
     assert_eq!(found(&app, "", &id).await.unwrap()["hiring"], false);
 
-    // Profile fields are the admins' (R-ORG-6).
+    // Profile fields are the admins' (R-ORG-6), within their limits.
+    let too_long = app
+        .patch(&path)
+        .bearer(&admin_token)
+        .json(json!({"description": "x".repeat(5001), "phone": "0".repeat(31)}))
+        .send()
+        .await;
+    let problem = too_long.problem(422, "validation_failed");
+    assert!(
+        problem["errors"]["description"].is_array() && problem["errors"]["phone"].is_array(),
+        "{problem}"
+    );
     app.patch(&path)
         .bearer(&member_token)
         .json(json!({"phone": "0491000000"}))
@@ -144,14 +155,18 @@ async fn members_create_edit_deactivate_job_descriptions() {
     for field in ["appellation_code", "contract_type", "open_positions"] {
         assert!(problem["errors"][field].is_array(), "{field}: {problem}");
     }
-    let card = app
+    let created = app
         .post(&jobs)
         .bearer(&member_token)
         .json(json!({"appellation_code": "11573", "contract_type": "FIXED_TERM_I", "open_positions": 3}))
         .send()
-        .await
-        .ok(201);
+        .await;
+    let card = created.ok(201);
     let job = &card["jobs"][0];
+    assert_eq!(
+        created.header("location").map(str::to_owned),
+        Some(format!("{jobs}/{}", job["id"].as_str().unwrap()))
+    );
     assert_eq!(job["title"], "Agent / Agente de nettoyage en collectivité");
     assert_eq!(job["rome"], "K2204");
     assert_eq!(job["contract_type_label"], "CDD d'insertion (CDDI)");
