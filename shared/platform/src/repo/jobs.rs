@@ -1,6 +1,6 @@
 //! Job descriptions of a structure (R-ORG-2).
 
-use crate::db::{int, opt_text, text, Db, Row};
+use crate::db::{int, opt_text, text, Db, Row, Value};
 use tremplin_domain::Error;
 
 const JOB_COLUMNS_BY_STRUCTURE: &str =
@@ -91,6 +91,21 @@ pub fn find_imported(
     .transpose()
 }
 
+/// The columns a job describes, from `appellation_code` to `description`, in the order both
+/// `INSERT_JOB` and `UPDATE_JOB` (?2 to ?9) take them.
+fn described(job: &Job) -> [Value; 8] {
+    [
+        text(job.appellation_code.as_str()),
+        text(job.rome_code.as_str()),
+        text(job.title.as_str()),
+        text(job.contract_type.as_str()),
+        int(job.open_positions),
+        int(job.is_active.into()),
+        opt_text(job.location_insee.as_deref()),
+        opt_text(job.description.as_deref()),
+    ]
+}
+
 pub fn insert(
     db: &Db,
     job: &Job,
@@ -98,40 +113,26 @@ pub fn insert(
     by: Option<&str>,
     now: &str,
 ) -> Result<(), Error> {
-    let params = [
-        text(job.id.as_str()),
-        text(job.structure_id.as_str()),
-        text(job.appellation_code.as_str()),
-        text(job.rome_code.as_str()),
-        text(job.title.as_str()),
-        text(job.contract_type.as_str()),
-        int(job.open_positions),
-        int(job.is_active.into()),
-        opt_text(job.location_insee.as_deref()),
-        opt_text(job.description.as_deref()),
-        opt_text(source),
-        text(now),
-        opt_text(by),
-        text(now),
-        opt_text(by),
-    ];
+    let params: Vec<Value> = [text(job.id.as_str()), text(job.structure_id.as_str())]
+        .into_iter()
+        .chain(described(job))
+        .chain([
+            opt_text(source),
+            text(now),
+            opt_text(by),
+            text(now),
+            opt_text(by),
+        ])
+        .collect();
     Ok(db.execute(INSERT_JOB, &params)?)
 }
 
 /// Updates a job when it differs; `true` when it wrote.
 pub fn update(db: &Db, job: &Job, by: Option<&str>, now: &str) -> Result<bool, Error> {
-    let params = [
-        text(job.id.as_str()),
-        text(job.appellation_code.as_str()),
-        text(job.rome_code.as_str()),
-        text(job.title.as_str()),
-        text(job.contract_type.as_str()),
-        int(job.open_positions),
-        int(job.is_active.into()),
-        opt_text(job.location_insee.as_deref()),
-        opt_text(job.description.as_deref()),
-        text(now),
-        opt_text(by),
-    ];
+    let params: Vec<Value> = [text(job.id.as_str())]
+        .into_iter()
+        .chain(described(job))
+        .chain([text(now), opt_text(by)])
+        .collect();
     Ok(!db.query(UPDATE_JOB, &params)?.is_empty())
 }

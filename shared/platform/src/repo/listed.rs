@@ -1,7 +1,7 @@
 //! Organizations as the directory lists them: structures (R-ORG-2) and prescriber organizations
 //! (R-ORG-3), imported from national lists or generated, and the cards shown to everyone.
 
-use crate::db::{int, opt_real, opt_text, text, Db, Row};
+use crate::db::{int, opt_real, opt_text, text, Db, Row, Value};
 use tremplin_domain::geo::{Cell, Point};
 use tremplin_domain::organization::{Authorization, Kind};
 use tremplin_domain::Error;
@@ -73,6 +73,27 @@ fn cell_of(row: &Row<'_>) -> Result<Option<Cell>, Error> {
     }
 }
 
+/// The columns a list describes, from `name` to `description`, in the order both
+/// `INSERT_LISTED` and `UPDATE_LISTED` (?2 to ?15) take them.
+fn described(org: &Listed<'_>, cell: Cell) -> [Value; 14] {
+    [
+        text(org.name),
+        opt_text(org.brand),
+        opt_text(org.address_line_1),
+        opt_text(org.address_line_2),
+        opt_text(org.post_code),
+        opt_text(org.city_name),
+        text(org.city_insee),
+        text(org.department),
+        opt_real(Some(org.point.latitude())),
+        opt_real(Some(org.point.longitude())),
+        int(cell.row.into()),
+        int(cell.column.into()),
+        opt_text(org.website),
+        opt_text(org.description),
+    ]
+}
+
 /// Inserts the organization, or updates it when it differs; known by SIRET and kind, or by
 /// SAFIR code for France Travail agencies.
 pub fn upsert(db: &Db, org: &Listed<'_>, new_id: &str, now: &str) -> Result<Upserted, Error> {
@@ -91,58 +112,35 @@ pub fn upsert(db: &Db, org: &Listed<'_>, new_id: &str, now: &str) -> Result<Upse
         .map(|row| Ok::<_, Error>((row.text("id")?, cell_of(&row)?)))
         .transpose()?;
     let Some((id, old_cell)) = existing else {
-        let params = [
+        let params: Vec<Value> = [
             text(new_id),
             text(org.kind.category().as_str()),
             text(org.kind.code()),
             opt_text(org.siret),
             opt_text(org.code_safir),
-            text(org.name),
-            opt_text(org.brand),
-            opt_text(org.address_line_1),
-            opt_text(org.address_line_2),
-            opt_text(org.post_code),
-            opt_text(org.city_name),
-            text(org.city_insee),
-            text(org.department),
-            opt_real(Some(org.point.latitude())),
-            opt_real(Some(org.point.longitude())),
-            int(cell.row.into()),
-            int(cell.column.into()),
-            opt_text(org.website),
-            opt_text(org.description),
+        ]
+        .into_iter()
+        .chain(described(org, cell))
+        .chain([
             text(org.authorization.status.as_str()),
             opt_text(org.authorization.valid_until.map(|d| d.to_string())),
             text(org.source),
             int((org.source == "demo").into()),
             text(now),
             text(now),
-        ];
+        ])
+        .collect();
         db.execute(INSERT_LISTED, &params)?;
         return Ok(Upserted {
             written: true,
             cells: vec![cell],
         });
     };
-    let params = [
-        text(id),
-        text(org.name),
-        opt_text(org.brand),
-        opt_text(org.address_line_1),
-        opt_text(org.address_line_2),
-        opt_text(org.post_code),
-        opt_text(org.city_name),
-        text(org.city_insee),
-        text(org.department),
-        opt_real(Some(org.point.latitude())),
-        opt_real(Some(org.point.longitude())),
-        int(cell.row.into()),
-        int(cell.column.into()),
-        opt_text(org.website),
-        opt_text(org.description),
-        text(org.source),
-        text(now),
-    ];
+    let params: Vec<Value> = [text(id)]
+        .into_iter()
+        .chain(described(org, cell))
+        .chain([text(org.source), text(now)])
+        .collect();
     let written = !db.query(UPDATE_LISTED, &params)?.is_empty();
     let cells = if written {
         old_cell.into_iter().chain([cell]).collect()

@@ -313,24 +313,13 @@ fn foundation(addr: SocketAddr, requests: usize) -> Result<()> {
     let logins = requests / 5;
     let login = login_body();
     println!("login: {logins} requests (Argon2id, 19 MiB, 2 passes, is most of its cost)");
-    measure(
-        addr,
-        "POST /api/v1/auth/token (login)",
-        1,
-        logins,
-        200,
-        |_| post("/api/v1/auth/token", &login),
-    )?
-    .print(Some(&floor));
-    measure(
-        addr,
-        "POST /api/v1/auth/token (login)",
-        8,
-        logins,
-        200,
-        |_| post("/api/v1/auth/token", &login),
-    )?
-    .print(Some(&floor8));
+    for (clients, floor) in [(1, &floor), (8, &floor8)] {
+        let name = "POST /api/v1/auth/token (login)";
+        measure(addr, name, clients, logins, 200, |_| {
+            post("/api/v1/auth/token", &login)
+        })?
+        .print(Some(floor));
+    }
     Ok(())
 }
 

@@ -166,37 +166,19 @@ async fn a_structure_needs_a_siret_even_with_a_safir_code() {
 #[tokio::test]
 async fn reference_data_updates_in_place() {
     let (app, admin, ..) = directory(&[]).await;
-    let rome = |name: &str| vec![json!({"line": 2, "code": "A1101", "name": name})];
-    assert_eq!(
-        import(
-            &app,
-            &admin,
-            "rome_codes",
-            rome("Conduite d'engins agricoles")
-        )
-        .await["written"],
-        1
-    );
-    assert_eq!(
-        import(
-            &app,
-            &admin,
-            "rome_codes",
-            rome("Conduite d'engins agricoles")
-        )
-        .await["written"],
-        0
-    );
-    assert_eq!(
-        import(
-            &app,
-            &admin,
-            "rome_codes",
-            rome("Conduite d'engins agricoles et forestiers")
-        )
-        .await["written"],
-        1
-    );
+    // (name sent, rows written): new, identical, changed.
+    for (name, written) in [
+        ("Conduite d'engins agricoles", 1),
+        ("Conduite d'engins agricoles", 0),
+        ("Conduite d'engins agricoles et forestiers", 1),
+    ] {
+        let row = json!({"line": 2, "code": "A1101", "name": name});
+        assert_eq!(
+            import(&app, &admin, "rome_codes", vec![row]).await["written"],
+            written,
+            "{name}"
+        );
+    }
     let name: String = app
         .db()
         .query_row(
