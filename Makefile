@@ -7,7 +7,7 @@ COMPONENTS := accounts apply decide pass suspend prolong directory assets
 BENCH_COMPONENTS := hello write-floor
 WASM_FLAGS := --target wasm32-wasip2 --release
 
-.PHONY: setup browser build run test bench clean
+.PHONY: setup browser build run test fuzz bench clean
 
 setup:
 	@command -v cargo >/dev/null || { echo "Rust (cargo) is required: https://rustup.rs"; exit 1; }
@@ -19,20 +19,26 @@ build: setup
 
 # Serves the app on http://$(ADDRESS) with `spin up` when the spin CLI is there, otherwise with
 # the bundled host, then loads the demo data; data persists in $(STATE_DIR)/ across restarts.
+# E-mail goes to the local mailbox on http://$(MAILBOX) (tools/mailbox), readable in a browser.
+MAILBOX_PORT ?= 3025
+MAILBOX := 127.0.0.1:$(MAILBOX_PORT)
 run: build
 	@mkdir -p $(STATE_DIR)
 	@[ -s $(STATE_DIR)/bootstrap-token ] || od -An -tx1 -N24 /dev/urandom | tr -d ' \n' > $(STATE_DIR)/bootstrap-token
-	cargo build --profile native -p tremplin-load $(if $(shell command -v spin),,-p tremplin-host)
-	@export SPIN_VARIABLE_BOOTSTRAP_TOKEN=$$(cat $(STATE_DIR)/bootstrap-token); \
+	cargo build --profile native -p tremplin-load -p tremplin-mailbox $(if $(shell command -v spin),,-p tremplin-host)
+	@export SPIN_VARIABLE_BOOTSTRAP_TOKEN=$$(cat $(STATE_DIR)/bootstrap-token) SPIN_VARIABLE_DEMO_DATA=true \
+	  SPIN_VARIABLE_APP_URL=http://$(ADDRESS) SPIN_VARIABLE_EMAIL_API_ORIGIN=http://$(MAILBOX) \
+	  SPIN_VARIABLE_EMAIL_API_URL=http://$(MAILBOX)/messages SPIN_VARIABLE_EMAIL_API_KEY=demo; \
+	target/native/tremplin-mailbox --listen $(MAILBOX) & mailbox=$$!; \
 	if command -v spin >/dev/null; then \
 	  echo "Serving with spin up"; spin up --listen $(ADDRESS) --state-dir $(STATE_DIR) & \
 	else \
 	  echo "spin CLI not found: serving with the bundled host"; \
 	  target/native/tremplin-host --manifest spin.toml --listen $(ADDRESS) --state-dir $(STATE_DIR) & \
 	fi; \
-	server=$$!; trap 'kill $$server 2>/dev/null' INT TERM EXIT; \
+	server=$$!; trap 'kill $$server $$mailbox 2>/dev/null' INT TERM EXIT; \
 	TREMPLIN_BOOTSTRAP_TOKEN=$$SPIN_VARIABLE_BOOTSTRAP_TOKEN target/native/tremplin-load --url http://$(ADDRESS) --demo \
-	  && echo "Tremplin is ready on http://$(ADDRESS) (demo password: tremplin-demo-2026). Ctrl-C stops it." \
+	  && echo "Tremplin is ready on http://$(ADDRESS) (demo password: tremplin-demo-2026), e-mail on http://$(MAILBOX)/. Ctrl-C stops it." \
 	  && wait $$server
 
 # Every test: the domain's unit tests, the loader's, and the HTTP tests of the real components
@@ -46,6 +52,16 @@ browser:
 
 test: build browser
 	cargo test --locked -p tremplin-domain -p tremplin-load -p tremplin-host -p tremplin-tests
+	$(MAKE) fuzz
+
+# Schemathesis (pinned in tests/fuzz/requirements.txt, installed in target/fuzz-venv) against the
+# served app's own /api/v1/openapi.json: every operation, public and with demo tokens
+# (tests/fuzz/run.py, tests/fuzz/schemathesis.toml). FUZZ_ARGS adds Schemathesis options.
+fuzz: build
+	cargo build --profile native --locked -p tremplin-host -p tremplin-load
+	@[ -x target/fuzz-venv/bin/python ] || python3 -m venv target/fuzz-venv
+	target/fuzz-venv/bin/pip install --quiet --disable-pip-version-check -r tests/fuzz/requirements.txt
+	target/fuzz-venv/bin/python tests/fuzz/run.py $(FUZZ_ARGS)
 
 # Latency and throughput figures through the bundled host: `make bench` (all), or
 # `make bench BENCH=foundation` / `BENCH=directory` (tests/app/src/bin/bench.rs).

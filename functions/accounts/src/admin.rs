@@ -19,6 +19,11 @@ use crate::password;
 /// The administration organization created by the bootstrap.
 const ADMINISTRATION_SIRET: &str = "11000000000000";
 
+/// Per account import request: each new user costs an Argon2 hash (~60 ms) before the one
+/// transaction; the demo set is a dozen accounts.
+const MAX_IMPORTED_ORGANIZATIONS: usize = 200;
+const MAX_IMPORTED_USERS: usize = 200;
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Bootstrap {
@@ -201,12 +206,58 @@ struct MembershipRow {
     role: String,
 }
 
+/// The account import sets passwords itself: only where the Spin variable `demo_data` is
+/// `"true"` (empty by default, as in production).
+fn demo_data_allowed() -> Result<bool, Error> {
+    let value = spin_sdk::variables::get("demo_data")
+        .map_err(|e| Error::internal(format!("variable demo_data: {e:?}")))?;
+    Ok(value.trim() == "true")
+}
+
+/// At most [`MAX_IMPORTED_ORGANIZATIONS`] and [`MAX_IMPORTED_USERS`] per request.
+fn check_batch_size(batch: &AccountsImport) -> Result<(), Error> {
+    let mut errors = FieldErrors::new();
+    for (field, rows, max) in [
+        (
+            "organizations",
+            batch.organizations.len(),
+            MAX_IMPORTED_ORGANIZATIONS,
+        ),
+        ("users", batch.users.len(), MAX_IMPORTED_USERS),
+    ] {
+        if rows > max {
+            errors.insert(
+                field.into(),
+                vec![format!(
+                    "Au plus {max} lignes par requête : découpez le lot."
+                )],
+            );
+        }
+    }
+    match errors.is_empty() {
+        true => Ok(()),
+        false => Err(Error::BadRequest {
+            code: "batch_too_large",
+            detail: "Ce lot est trop grand pour une seule requête.".into(),
+            errors,
+        }),
+    }
+}
+
 /// Adds what is missing: organizations (known by SIRET and kind), users (known by e-mail; an
 /// existing one is left as is, password included) and memberships. Existing rows are never
 /// changed, so loading twice changes nothing. All or nothing.
 pub fn import_accounts(ctx: &Ctx) -> Result<Response, Error> {
     ctx.actor()?.require_administrator()?;
+    if !demo_data_allowed()? {
+        return Err(Error::Forbidden {
+            detail: "L'import de comptes, qui fixe les mots de passe, n'est ouvert que sur un \
+                     déploiement de démonstration (variable demo_data)."
+                .into(),
+        });
+    }
     let batch: AccountsImport = ctx.json()?;
+    check_batch_size(&batch)?;
     let today = ctx.clock.today();
     let mut errors = FieldErrors::new();
     let mut kinds = BTreeMap::new();

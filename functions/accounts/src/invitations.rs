@@ -1,17 +1,18 @@
 //! Invitations (R-ORG-7): any member (or the administration) invites a colleague by e-mail;
 //! accepting adds or reactivates the membership, creating the account when there is none.
-//! No e-mail is sent yet: the answer carries the code, for the inviter to pass on.
+//! The code is e-mailed to the invitee through the outbox, never returned to the inviter.
 
 use serde::Deserialize;
 use tremplin_domain::date::format_rfc3339_utc;
-use tremplin_domain::organization::{self, OrgAction, Role, INVITATION_MAX_PENDING};
+use tremplin_domain::organization::{self, Category, OrgAction, Role, INVITATION_MAX_PENDING};
 use tremplin_domain::{Email, Error, FieldErrors};
 use tremplin_platform::auth::bearer_token;
+use tremplin_platform::db::Db;
 use tremplin_platform::ids::{new_id, new_secret, sha256_hex};
-use tremplin_platform::repo::invitations::{self, NewInvitation};
+use tremplin_platform::repo::invitations::{self, Invitation, NewInvitation};
 use tremplin_platform::repo::memberships::{self, Membership, Status};
 use tremplin_platform::repo::{organizations, users};
-use tremplin_platform::{json, Ctx, Response};
+use tremplin_platform::{json, outbox, Ctx, Response};
 
 use crate::password;
 
@@ -54,7 +55,12 @@ pub fn create(ctx: &Ctx) -> Result<Response, Error> {
     let (Ok(email), Ok(days), true) = (email, days, errors.is_empty()) else {
         return Err(Error::fields(errors));
     };
-    organizations::find(ctx.db()?, &id)?.ok_or_else(Error::not_found)?;
+    let organization = organizations::find(ctx.db()?, &id)?.ok_or_else(Error::not_found)?;
+    let organization_name = organization
+        .profile
+        .brand
+        .as_deref()
+        .unwrap_or(&organization.profile.name);
     let code = new_secret()?;
     let invitation_id = new_id("inv")?;
     let expires_at = format_rfc3339_utc(ctx.clock.now_unix() + days * 86_400);
@@ -88,6 +94,25 @@ pub fn create(ctx: &Ctx) -> Result<Response, Error> {
             &invitation_id,
             serde_json::json!({}),
         )?;
+        // The code goes to the invitee's mailbox only: holding it proves the address (R-ORG-7).
+        let text = invitation_text(
+            &first_name,
+            &format!("{} {}", actor.user.first_name, actor.user.last_name),
+            organization_name,
+            &format!("{}/invitation.html?code={code}", outbox::app_url()?),
+            &expires_at,
+        );
+        outbox::queue(
+            ctx,
+            db,
+            Some(&id),
+            outbox::Message {
+                kind: "invitation",
+                to: &email,
+                subject: &format!("Invitation à rejoindre {} sur Tremplin", organization_name),
+                text: &text,
+            },
+        )?;
         json(
             201,
             &serde_json::json!({
@@ -96,11 +121,28 @@ pub fn create(ctx: &Ctx) -> Result<Response, Error> {
                 "email": email.as_str(),
                 "first_name": first_name,
                 "last_name": last_name,
-                "code": code,
                 "expires_at": expires_at,
             }),
         )
     })
+}
+
+fn invitation_text(
+    first_name: &str,
+    inviter: &str,
+    organization: &str,
+    link: &str,
+    expires_at: &str,
+) -> String {
+    format!(
+        "Bonjour {first_name},\n\n\
+         {inviter} vous invite à rejoindre {organization} sur Tremplin, le service des \
+         prescriptions de parcours d'insertion par l'activité économique.\n\n\
+         Pour accepter, ouvrez ce lien (valable jusqu'au {}) :\n{link}\n\n\
+         Si vous ne vous attendiez pas à cette invitation, ignorez ce message.\n\n\
+         L'équipe Tremplin\n",
+        &expires_at[..10]
+    )
 }
 
 #[derive(Deserialize, Default)]
@@ -124,7 +166,7 @@ pub fn accept(ctx: &Ctx) -> Result<Response, Error> {
             "Cette invitation a déjà été acceptée.",
         ));
     }
-    if invitation.expires_at <= now {
+    if invitation.is_expired(&ctx.clock) {
         return Err(Error::Unprocessable {
             code: "invitation_expired",
             detail: "Cette invitation a expiré : demandez-en une nouvelle.".into(),
@@ -176,12 +218,7 @@ pub fn accept(ctx: &Ctx) -> Result<Response, Error> {
             }
             (None, None) => return Err(Error::Unauthenticated),
         };
-        // R-ORG-6: the first member of an organization becomes its admin.
-        let role = match memberships::count_active(db, &invitation.organization_id)? {
-            0 => Role::Admin,
-            _ => memberships::find(db, &invitation.organization_id, &user_id)?
-                .map_or(Role::Member, |m| m.role),
-        };
+        let role = accepted_role(db, &invitation, &user_id)?;
         let membership = Membership {
             user_id: user_id.clone(),
             organization_id: invitation.organization_id.clone(),
@@ -209,4 +246,40 @@ pub fn accept(ctx: &Ctx) -> Result<Response, Error> {
             }),
         )
     })
+}
+
+/// The role the invitee has once the invitation is accepted (R-ORG-6, R-ORG-7), decided under the
+/// write lock. An active member keeps their role. Anyone else joins as a member, or as admin when
+/// the organization has no active member (the first member becomes admin): a former admin's role
+/// is never restored. An inactive membership — an access request refused or a member
+/// deactivated, both an admin's decision — is reopened only by an invitation from someone who,
+/// now, is an admin of the organization or belongs to the administration.
+fn accepted_role(db: &Db, invitation: &Invitation, user_id: &str) -> Result<Role, Error> {
+    let organization_id = &invitation.organization_id;
+    match memberships::find(db, organization_id, user_id)?.map(|m| (m.status, m.role)) {
+        Some((Status::Active, role)) => return Ok(role),
+        Some((Status::Inactive, _)) if !inviter_is_admin(db, invitation)? => {
+            return Err(Error::Forbidden {
+                detail: "Votre accès à cette organisation a été refusé ou retiré par un \
+                         administrateur : seule l'invitation d'un administrateur peut le rouvrir."
+                    .into(),
+            })
+        }
+        Some((Status::Inactive | Status::Pending, _)) | None => {}
+    }
+    Ok(match memberships::count_active(db, organization_id)? {
+        0 => Role::Admin,
+        _ => Role::Member,
+    })
+}
+
+fn inviter_is_admin(db: &Db, invitation: &Invitation) -> Result<bool, Error> {
+    let inviter = &invitation.created_by;
+    let role = memberships::find(db, &invitation.organization_id, inviter)?
+        .filter(|m| m.status == Status::Active)
+        .map(|m| m.role);
+    Ok(role == Some(Role::Admin)
+        || memberships::active_for_user(db, inviter)?
+            .iter()
+            .any(|(organization, _)| organization.kind.category() == Category::Administration))
 }

@@ -2,6 +2,7 @@
 //! invitations, the administration's bootstrap and account import, health and the OpenAPI document.
 
 mod admin;
+mod delivery;
 mod invitations;
 mod members;
 mod meta;
@@ -9,7 +10,7 @@ mod organizations;
 mod password;
 mod session;
 
-use spin_sdk::http::{Method, Request, Response};
+use spin_sdk::http::{IncomingRequest, Method, ResponseOutparam};
 use spin_sdk::http_component;
 use tremplin_platform::{route, serve, Route};
 
@@ -70,9 +71,15 @@ const ROUTES: &[Route] = &[
         "/api/v1/admin/accounts",
         admin::import_accounts,
     ),
+    route(Method::Get, "/api/v1/admin/outbox", delivery::status),
+    route(
+        Method::Post,
+        "/api/v1/admin/outbox/deliver",
+        delivery::deliver,
+    ),
 ];
 
 #[http_component]
-fn handle(request: Request) -> Response {
-    serve(request, ROUTES)
+async fn handle(request: IncomingRequest, response_out: ResponseOutparam) {
+    serve(request, response_out, ROUTES).await
 }

@@ -1,14 +1,18 @@
 //! Members of an organization (R-ORG-6): list, access requests, admins accept or refuse them,
-//! grant or remove admin, deactivate — never on themselves.
+//! grant or remove admin, deactivate — never on themselves. Changes are decided inside the write
+//! transaction, on the rights and memberships as they are under the lock.
 
 use serde::Deserialize;
 use tremplin_domain::organization::{self, OrgAction, Role};
+use tremplin_domain::page::{Page, LIST_PAGE_SIZES};
 use tremplin_domain::{Error, Invalid};
 use tremplin_platform::auth::Actor;
+use tremplin_platform::db::Db;
 use tremplin_platform::repo::memberships::{self, Membership, Status};
 use tremplin_platform::repo::organizations;
 use tremplin_platform::{json, Ctx, Response};
 
+/// Paged like every list (API.md).
 pub fn list(ctx: &Ctx) -> Result<Response, Error> {
     let actor = ctx.actor()?;
     let id = ctx.param("id");
@@ -17,12 +21,17 @@ pub fn list(ctx: &Ctx) -> Result<Response, Error> {
         true => Role::Admin,
         false => actor.require(id, OrgAction::ListMembers)?,
     };
+    let page = Page::parse(
+        ctx.query_param("page").as_deref(),
+        ctx.query_param("page_size").as_deref(),
+        LIST_PAGE_SIZES,
+    )?;
     // Pending requests and deactivated members are the admins' business.
-    let members = memberships::list(ctx.db()?, id, role == Role::Admin)?;
-    json(
-        200,
-        &serde_json::json!({"results": members, "count": members.len()}),
-    )
+    let with_inactive = role == Role::Admin;
+    let db = ctx.db()?;
+    let members = memberships::list(db, id, with_inactive, page)?;
+    let count = memberships::count_listed(db, id, with_inactive)?;
+    json(200, &page.envelope(&members, count))
 }
 
 #[derive(Deserialize, Default)]
@@ -93,16 +102,21 @@ pub fn update(ctx: &Ctx) -> Result<Response, Error> {
             return Err(Error::field("status", invalid));
         }
     }
-    let mut membership = target(ctx, &id, &user_id)?;
-    if change.status.is_some() && membership.status != Status::Active {
-        allowed(actor, &id, &user_id, OrgAction::DecideAccessRequest)?;
-        membership.status = Status::Active;
-    }
-    if let Some(role) = role {
-        allowed(actor, &id, &user_id, OrgAction::ChangeAdminRole)?;
-        membership.role = role;
-    }
-    save(ctx, actor, membership, "update_membership")
+    ctx.write(|db| {
+        let mut membership = target(db, &id, &user_id)?;
+        if change.status.is_some() && membership.status != Status::Active {
+            allowed(db, actor, &id, &user_id, OrgAction::DecideAccessRequest)?;
+            membership.status = Status::Active;
+            // Back (or in) as a member unless this very change grants admin: a former admin's
+            // role is never restored unseen (R-ORG-6).
+            membership.role = Role::Member;
+        }
+        if let Some(role) = role {
+            allowed(db, actor, &id, &user_id, OrgAction::ChangeAdminRole)?;
+            membership.role = role;
+        }
+        save(ctx, db, actor, &membership, "update_membership")
+    })
 }
 
 /// Deactivates a member, or refuses a pending access request.
@@ -110,23 +124,50 @@ pub fn deactivate(ctx: &Ctx) -> Result<Response, Error> {
     let actor = ctx.actor()?;
     let (id, user_id) = (ctx.param("id").to_owned(), ctx.param("user_id").to_owned());
     actor.require(&id, OrgAction::ListMembers)?;
-    let mut membership = target(ctx, &id, &user_id)?;
-    let action = match membership.status {
-        Status::Pending => OrgAction::DecideAccessRequest,
-        _ => OrgAction::DeactivateMember,
-    };
-    allowed(actor, &id, &user_id, action)?;
-    membership.status = Status::Inactive;
-    save(ctx, actor, membership, "deactivate_membership")
+    ctx.write(|db| {
+        let mut membership = target(db, &id, &user_id)?;
+        let action = match membership.status {
+            Status::Pending => OrgAction::DecideAccessRequest,
+            _ => OrgAction::DeactivateMember,
+        };
+        allowed(db, actor, &id, &user_id, action)?;
+        membership.status = Status::Inactive;
+        save(ctx, db, actor, &membership, "deactivate_membership")
+    })
 }
 
-fn target(ctx: &Ctx, id: &str, user_id: &str) -> Result<Membership, Error> {
-    memberships::find(ctx.db()?, id, user_id)?.ok_or_else(Error::not_found)
+fn target(db: &Db, id: &str, user_id: &str) -> Result<Membership, Error> {
+    memberships::find(db, id, user_id)?.ok_or_else(Error::not_found)
 }
 
-/// R-ORG-6 for an action on `target_user_id`: the actor's role, and never on themselves.
-fn allowed(actor: &Actor, id: &str, target_user_id: &str, action: OrgAction) -> Result<(), Error> {
+/// R-ORG-6 for `action`, checked again under the write lock: the caller's role as it is now,
+/// not as it was when the request was authenticated. Of two admins removing each other, the
+/// second finds itself no longer admin (or no longer a member: 404, as for any non-member); as
+/// the caller is an active admin other than the target, an admin always remains.
+pub fn still_allowed(db: &Db, actor: &Actor, id: &str, action: OrgAction) -> Result<(), Error> {
     actor.require(id, action)?;
+    let role = memberships::find(db, id, &actor.user.id)?
+        .filter(|m| m.status == Status::Active)
+        .ok_or_else(Error::not_found)?
+        .role;
+    if organization::may(role, action) {
+        Ok(())
+    } else {
+        Err(Error::Forbidden {
+            detail: "Vous n'êtes plus administrateur de cette organisation.".into(),
+        })
+    }
+}
+
+/// R-ORG-6 for an action on `target_user_id`: the actor's current role, never on themselves.
+fn allowed(
+    db: &Db,
+    actor: &Actor,
+    id: &str,
+    target_user_id: &str,
+    action: OrgAction,
+) -> Result<(), Error> {
+    still_allowed(db, actor, id, action)?;
     if organization::may_target(action, &actor.user.id, target_user_id) {
         Ok(())
     } else {
@@ -136,13 +177,25 @@ fn allowed(actor: &Actor, id: &str, target_user_id: &str, action: OrgAction) -> 
     }
 }
 
-fn save(ctx: &Ctx, actor: &Actor, membership: Membership, action: &str) -> Result<Response, Error> {
-    ctx.write(|db| {
-        memberships::update(db, &membership, &actor.user.id, &ctx.clock.now_rfc3339())?;
-        let details = serde_json::json!({"role": membership.role.as_str(), "status": membership.status.as_str()});
-        ctx.audit(db, Some(&membership.organization_id), action, "membership", &membership.user_id, details)?;
-        membership_json(200, &membership)
-    })
+fn save(
+    ctx: &Ctx,
+    db: &Db,
+    actor: &Actor,
+    membership: &Membership,
+    action: &str,
+) -> Result<Response, Error> {
+    memberships::update(db, membership, &actor.user.id, &ctx.clock.now_rfc3339())?;
+    let details =
+        serde_json::json!({"role": membership.role.as_str(), "status": membership.status.as_str()});
+    ctx.audit(
+        db,
+        Some(&membership.organization_id),
+        action,
+        "membership",
+        &membership.user_id,
+        details,
+    )?;
+    membership_json(200, membership)
 }
 
 fn membership_json(status: u16, membership: &Membership) -> Result<Response, Error> {

@@ -8,6 +8,8 @@ use tremplin_platform::repo::organizations::{self, Organization, ProfileEdit};
 use tremplin_platform::repo::{directory_index, listed};
 use tremplin_platform::{json, Ctx, Response};
 
+use crate::members::still_allowed;
+
 /// The organization named in the path, visible to its members and to the administration.
 fn visible(ctx: &Ctx) -> Result<Organization, Error> {
     let actor = ctx.actor()?;
@@ -22,14 +24,17 @@ pub fn show(ctx: &Ctx) -> Result<Response, Error> {
     json(200, &visible(ctx)?.to_json(ctx.clock.today()))
 }
 
+/// PATCH: only the fields sent change, applied to the row read under the write lock, so two
+/// concurrent edits of different fields are both kept; the caller's right is checked there too.
 pub fn edit_profile(ctx: &Ctx) -> Result<Response, Error> {
     let actor = ctx.actor()?;
     let id = ctx.param("id").to_owned();
     actor.require(&id, OrgAction::EditProfile)?;
     let edit: ProfileEdit = ctx.json()?;
-    let mut organization = organizations::find(ctx.db()?, &id)?.ok_or_else(Error::not_found)?;
-    organization.profile.apply(edit)?;
     ctx.write(|db| {
+        still_allowed(db, actor, &id, OrgAction::EditProfile)?;
+        let mut organization = organizations::find(db, &id)?.ok_or_else(Error::not_found)?;
+        organization.profile.apply(edit)?;
         let now = ctx.clock.now_rfc3339();
         organizations::update_profile(db, &id, &organization.profile, &actor.user.id, &now)?;
         ctx.audit(

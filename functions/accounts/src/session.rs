@@ -1,18 +1,18 @@
-//! Login (rate-limited per e-mail and per client address), logout, and the current user.
+//! Login (rate-limited per e-mail and address pair, per e-mail and per client address), logout,
+//! and the current user.
 
 use serde::Deserialize;
 use tremplin_domain::date::format_rfc3339_utc;
+use tremplin_domain::throttle::{
+    retry_after_seconds, Decision, Limit, LOGIN_PER_ADDRESS, LOGIN_PER_EMAIL, LOGIN_PER_PAIR,
+};
 use tremplin_domain::{Email, Error};
+use tremplin_platform::db::Db;
 use tremplin_platform::ids::{new_secret, sha256_hex};
 use tremplin_platform::repo::{sessions, throttle, users};
 use tremplin_platform::{json, no_content, Ctx, Response};
 
 use crate::password;
-
-/// Fixed windows of 15 minutes: at most 10 failures per e-mail and 50 per client address.
-const THROTTLE_WINDOW_SECONDS: i64 = 15 * 60;
-const MAX_FAILURES_PER_EMAIL: i64 = 10;
-const MAX_FAILURES_PER_ADDRESS: i64 = 50;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -21,38 +21,97 @@ struct Credentials {
     password: String,
 }
 
+/// The counters a login attempt is counted on (hashed: the table holds no e-mail or address).
+struct ThrottleKeys {
+    pair: String,
+    email: String,
+    address: String,
+}
+
+impl ThrottleKeys {
+    fn new(email: &Email, address: &str) -> ThrottleKeys {
+        ThrottleKeys {
+            pair: sha256_hex(format!("pair:{email}\n{address}").as_bytes()),
+            email: sha256_hex(format!("email:{email}").as_bytes()),
+            address: sha256_hex(format!("address:{address}").as_bytes()),
+        }
+    }
+
+    fn with_limits(&self) -> [(&str, Limit); 3] {
+        [
+            (&self.pair, LOGIN_PER_PAIR),
+            (&self.email, LOGIN_PER_EMAIL),
+            (&self.address, LOGIN_PER_ADDRESS),
+        ]
+    }
+}
+
+/// Counts this attempt on every key, or on none and 429 when one is at its limit. Runs in its
+/// own write transaction before the password is hashed: parallel guesses are ordered by the
+/// write lock, each sees the ones counted before it, so at most the limit get hashed. A refused
+/// attempt is rolled back and counts nowhere: a guesser locked out of one pair cannot push the
+/// e-mail's count up for the account's owner.
+fn reserve(db: &Db, keys: &ThrottleKeys, now_ms: i64) -> Result<(), Error> {
+    throttle::purge(db, now_ms)?;
+    let mut counted = Vec::new();
+    let mut wait_ms = 0;
+    for (key, limit) in keys.with_limits() {
+        match limit.reserve(throttle::drained_at(db, key)?, now_ms) {
+            Decision::Allowed { drained_at } => counted.push((key, drained_at)),
+            Decision::Refused { retry_after_ms } => wait_ms = wait_ms.max(retry_after_ms),
+        }
+    }
+    if wait_ms > 0 {
+        return Err(Error::TooManyRequests {
+            retry_after_seconds: retry_after_seconds(wait_ms),
+        });
+    }
+    for (key, drained_at) in counted {
+        throttle::set_drained_at(db, key, drained_at)?;
+    }
+    Ok(())
+}
+
+/// A proven password was no guess: its pair starts afresh (the owner's own typos are
+/// forgiven), the e-mail and the address get back the attempt counted for it — earlier failures
+/// there, perhaps from elsewhere, still count.
+fn forgive(db: &Db, keys: &ThrottleKeys) -> Result<(), Error> {
+    throttle::clear(db, &keys.pair)?;
+    for (key, limit) in [
+        (&keys.email, LOGIN_PER_EMAIL),
+        (&keys.address, LOGIN_PER_ADDRESS),
+    ] {
+        if let Some(drained_at) = throttle::drained_at(db, key)? {
+            throttle::set_drained_at(db, key, limit.refund(drained_at))?;
+        }
+    }
+    Ok(())
+}
+
+/// A failed login commits once (its count); a successful one twice: its count, then the session
+/// with the refund. They cannot be one: the count must be visible to parallel attempts before
+/// Argon2 runs (~60 ms), and holding the write lock through the hash would stall every writer
+/// of the application.
 pub fn login(ctx: &Ctx) -> Result<Response, Error> {
     let credentials: Credentials = ctx.json()?;
     let email = Email::parse(&credentials.email).map_err(|e| Error::field("email", e))?;
     let now = ctx.clock.now_unix();
-    let window = now - now.rem_euclid(THROTTLE_WINDOW_SECONDS);
-    let email_key = sha256_hex(format!("email:{email}").as_bytes());
-    let address_key = sha256_hex(format!("address:{}", ctx.client_ip()).as_bytes());
+    let keys = ThrottleKeys::new(&email, &ctx.client_ip());
     let db = ctx.db()?;
-    if throttle::failures(db, &email_key, window)? >= MAX_FAILURES_PER_EMAIL
-        || throttle::failures(db, &address_key, window)? >= MAX_FAILURES_PER_ADDRESS
-    {
-        return Err(Error::TooManyRequests {
-            retry_after_seconds: (window + THROTTLE_WINDOW_SECONDS - now) as u64,
-        });
-    }
+    // Not `Ctx::write`: an attempt is no act to audit nor an answer to store.
+    db.transaction(|db| reserve(db, &keys, now * 1000))?;
     let user = users::find_by_email(db, email.as_str())?.filter(|u| u.is_active);
-    // Hashing happens before the write transaction, so no lock is held while it runs.
     if !password::verify(
         &credentials.password,
         user.as_ref().map(|u| u.password_hash.as_str()),
     )? {
-        db.transaction(|db| {
-            throttle::record_failure(db, &email_key, window)?;
-            throttle::record_failure(db, &address_key, window)
-        })?;
         return Err(Error::InvalidCredentials);
     }
     let user = user.ok_or(Error::InvalidCredentials)?;
     let token = new_secret()?;
     let expires_at = now + sessions::TOKEN_TTL_SECONDS;
     ctx.write(|db| {
-        throttle::clear(db, &email_key)?;
+        forgive(db, &keys)?;
         sessions::insert(
             db,
             &sha256_hex(token.as_bytes()),

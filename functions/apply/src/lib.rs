@@ -3,13 +3,13 @@
 //! The component owns its routes in `spin.toml` from the foundation on; its endpoints land with
 //! the issue of its workflow. Until then every path answers a 404 problem, like any unknown path.
 
-use spin_sdk::http::{Request, Response};
+use spin_sdk::http::{IncomingRequest, ResponseOutparam};
 use spin_sdk::http_component;
 use tremplin_platform::{serve, Route};
 
 const ROUTES: &[Route] = &[];
 
 #[http_component]
-fn handle(request: Request) -> Response {
-    serve(request, ROUTES)
+async fn handle(request: IncomingRequest, response_out: ResponseOutparam) {
+    serve(request, response_out, ROUTES).await
 }

@@ -7,14 +7,14 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use std::collections::BTreeSet;
 use tremplin_domain::geo::{Cell, Point};
-use tremplin_domain::organization::{Authorization, AuthorizationStatus, Category, Kind};
-use tremplin_domain::{jobs, search, Error, InseeCode, Siret};
+use tremplin_domain::organization::{Authorization, AuthorizationStatus, Category, Kind, Profile};
+use tremplin_domain::{directory, jobs, search, Error, InseeCode, Siret};
 use tremplin_platform::db::Db;
 use tremplin_platform::ids::new_id;
 use tremplin_platform::repo::cities::{self, City};
 use tremplin_platform::repo::directory_index;
-use tremplin_platform::repo::jobs::Job;
-use tremplin_platform::repo::listed::{self, Listed};
+use tremplin_platform::repo::jobs::{self as job_repo, Job};
+use tremplin_platform::repo::organizations::{self, FromList};
 use tremplin_platform::repo::reference::{self, Table};
 use tremplin_platform::{json, Ctx, Response};
 
@@ -374,20 +374,23 @@ fn listed_row(ctx: &Ctx, db: &Db, category: Category, row: OrganizationRow) -> O
         },
         _ => Point::new(place.latitude, place.longitude).map_err(|e| Error::internal(e.message))?,
     };
-    let (brand, line_1, line_2, post_code, city_name) = (
-        optional(row.brand),
+    let (line_1, line_2, post_code, city_name) = (
         optional(row.address_line_1),
         optional(row.address_line_2),
         optional(row.post_code),
         optional(row.city),
     );
-    let (website, description) = (optional(row.website), optional(row.description));
-    let listed = Listed {
+    let listed = FromList {
         kind,
         siret: siret.as_ref().map(Siret::as_str),
         code_safir: code_safir.as_deref(),
-        name: &name,
-        brand: brand.as_deref(),
+        profile: Profile {
+            name,
+            brand: optional(row.brand),
+            website: optional(row.website),
+            description: optional(row.description),
+            ..Profile::default()
+        },
         address_line_1: line_1.as_deref(),
         address_line_2: line_2.as_deref(),
         post_code: post_code.as_deref(),
@@ -395,12 +398,11 @@ fn listed_row(ctx: &Ctx, db: &Db, category: Category, row: OrganizationRow) -> O
         city_insee: &place.insee_code,
         department: &place.department,
         point,
-        website: website.as_deref(),
-        description: description.as_deref(),
         authorization,
         source: &source,
     };
-    let upserted = listed::upsert(db, &listed, &new_id("org")?, &ctx.clock.now_rfc3339())?;
+    let now = ctx.clock.now_rfc3339();
+    let upserted = organizations::upsert_listed(db, &listed, &new_id("org")?, &now)?;
     Ok(Ok(Written {
         written: upserted.written,
         cells: upserted.cells.into_iter().map(|c| (category, c)).collect(),
@@ -423,7 +425,7 @@ fn job(ctx: &Ctx, db: &Db, row: JobRow) -> Outcome {
     if !matches!(row.source.as_str(), "demo" | "synthetic") {
         return Ok(Err(format!("source inconnue : {}", row.source)));
     }
-    let Some(structure_id) = tremplin_platform::repo::organizations::find_id_by_siret_kind(
+    let Some(structure_id) = organizations::find_id_by_siret_kind(
         db,
         row.structure_siret.trim(),
         row.structure_kind.trim(),
@@ -450,14 +452,18 @@ fn job(ctx: &Ctx, db: &Db, row: JobRow) -> Outcome {
         Ok(positions) => i64::from(positions),
         Err(e) => return Ok(Err(e.message)),
     };
-    let existing = tremplin_platform::repo::jobs::find_imported(
-        db,
-        &structure_id,
-        &appellation_code,
-        &row.source,
-    )?;
+    let existing = job_repo::find_imported(db, &structure_id, &appellation_code, &row.source)?;
+    // Lists obey the bound on active jobs too (issue 6, item 5).
+    if row.is_active && existing.as_ref().is_none_or(|(_, active)| !active) {
+        let others = job_repo::count_active(db, &structure_id, None)?;
+        if let Err(invalid) = directory::may_activate_job(others) {
+            return Ok(Err(invalid.message));
+        }
+    }
     let job = Job {
-        id: existing.clone().map_or_else(|| new_id("job"), Ok)?,
+        id: existing
+            .clone()
+            .map_or_else(|| new_id("job"), |(id, _)| Ok(id))?,
         structure_id: structure_id.clone(),
         appellation_code,
         rome_code,
@@ -470,14 +476,14 @@ fn job(ctx: &Ctx, db: &Db, row: JobRow) -> Outcome {
     };
     let now = ctx.clock.now_rfc3339();
     let written = match existing {
-        Some(_) => tremplin_platform::repo::jobs::update(db, &job, None, &now)?,
+        Some(_) => job_repo::update(db, &job, None, &now)?,
         None => {
-            tremplin_platform::repo::jobs::insert(db, &job, Some(&row.source), None, &now)?;
+            job_repo::insert(db, &job, Some(&row.source), None, &now)?;
             true
         }
     };
     let cells = if written {
-        listed::cell(db, &structure_id)?
+        organizations::cell(db, &structure_id)?
             .map(|c| (Category::Structure, c))
             .into_iter()
             .collect()

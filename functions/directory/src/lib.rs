@@ -5,7 +5,7 @@ mod import;
 mod manage;
 mod search;
 
-use spin_sdk::http::{Method, Request, Response};
+use spin_sdk::http::{IncomingRequest, Method, ResponseOutparam};
 use spin_sdk::http_component;
 use tremplin_platform::{route, serve, Route};
 
@@ -37,6 +37,6 @@ const ROUTES: &[Route] = &[
 ];
 
 #[http_component]
-fn handle(request: Request) -> Response {
-    serve(request, ROUTES)
+async fn handle(request: IncomingRequest, response_out: ResponseOutparam) {
+    serve(request, response_out, ROUTES).await
 }

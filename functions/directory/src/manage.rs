@@ -5,12 +5,11 @@
 
 use serde::Deserialize;
 use tremplin_domain::organization::{Category, OrgAction};
-use tremplin_domain::{jobs, Error, FieldErrors};
+use tremplin_domain::{directory, jobs, Error, FieldErrors, InseeCode};
 use tremplin_platform::db::Db;
 use tremplin_platform::ids::new_id;
-use tremplin_platform::repo::jobs::Job;
-use tremplin_platform::repo::listed::{self, Card};
-use tremplin_platform::repo::organizations::{self, ProfileEdit};
+use tremplin_platform::repo::jobs::{self as job_repo, Job};
+use tremplin_platform::repo::organizations::{self, Listing, ProfileEdit};
 use tremplin_platform::repo::{cities, directory_index, reference};
 use tremplin_platform::{json, Ctx, Response};
 
@@ -18,23 +17,23 @@ use crate::search::card_page;
 
 /// The structure in the path, and the caller's right to manage it (403 for non-members: the
 /// structure itself is public).
-fn managed(ctx: &Ctx, action: OrgAction) -> Result<Card, Error> {
+fn managed(ctx: &Ctx, action: OrgAction) -> Result<Listing, Error> {
     let actor = ctx.actor()?;
-    let card = listed::card(ctx.db()?, ctx.param("id"), Category::Structure)?
+    let card = organizations::listing(ctx.db()?, ctx.param("id"), Category::Structure)?
         .ok_or_else(Error::not_found)?;
-    match actor.role_in(&card.id) {
+    match actor.role_in(&card.organization.id) {
         None => Err(Error::Forbidden {
             detail: "Seuls les membres de la structure peuvent la modifier.".into(),
         }),
-        Some(_) => actor.require(&card.id, action).map(|_| card),
+        Some(_) => actor.require(&card.organization.id, action).map(|_| card),
     }
 }
 
 /// Rebuilds the structure's index cell and answers its card as members see it.
 fn saved(db: &Db, id: &str, status: u16) -> Result<Response, Error> {
-    directory_index::rebuild(db, Category::Structure, listed::cell(db, id)?)?;
-    let card = listed::card(db, id, Category::Structure)?.ok_or_else(Error::not_found)?;
-    let jobs = tremplin_platform::repo::jobs::of_structures(db, &[id], true)?;
+    directory_index::rebuild(db, Category::Structure, organizations::cell(db, id)?)?;
+    let card = organizations::listing(db, id, Category::Structure)?.ok_or_else(Error::not_found)?;
+    let jobs = job_repo::of_structures(db, &[id], true)?;
     json(status, &card_page(&card, &jobs))
 }
 
@@ -51,7 +50,7 @@ struct StructureChange {
 }
 
 pub fn edit_structure(ctx: &Ctx) -> Result<Response, Error> {
-    let card = managed(ctx, OrgAction::ManageApplications)?;
+    let id = managed(ctx, OrgAction::ManageApplications)?.organization.id;
     let change: StructureChange = ctx.json()?;
     let edit = ProfileEdit {
         name: None,
@@ -64,26 +63,28 @@ pub fn edit_structure(ctx: &Ctx) -> Result<Response, Error> {
     let edits_profile = !edit.is_empty();
     let actor = ctx.actor()?;
     if edits_profile {
-        actor.require(&card.id, OrgAction::EditProfile)?;
+        actor.require(&id, OrgAction::EditProfile)?;
     }
-    let mut organization =
-        organizations::find(ctx.db()?, &card.id)?.ok_or_else(Error::not_found)?;
-    organization.profile.apply(edit)?;
-    let blocks = change
-        .blocks_applications
-        .unwrap_or(card.blocks_applications);
-    let spontaneous = change
-        .spontaneous_applications_open
-        .unwrap_or(card.spontaneous_applications_open);
     ctx.write(|db| {
+        // Read again under the write lock: a concurrent change of other fields is kept.
+        let current =
+            organizations::listing(db, &id, Category::Structure)?.ok_or_else(Error::not_found)?;
         let now = ctx.clock.now_rfc3339();
         if edits_profile {
-            organizations::update_profile(db, &card.id, &organization.profile, &actor.user.id, &now)?;
+            let mut profile = current.organization.profile;
+            profile.apply(edit)?;
+            organizations::update_profile(db, &id, &profile, &actor.user.id, &now)?;
         }
-        listed::update_flags(db, &card.id, blocks, spontaneous, &actor.user.id, &now)?;
+        let blocks = change
+            .blocks_applications
+            .unwrap_or(current.blocks_applications);
+        let spontaneous = change
+            .spontaneous_applications_open
+            .unwrap_or(current.spontaneous_applications_open);
+        organizations::update_flags(db, &id, blocks, spontaneous, &actor.user.id, &now)?;
         let details = serde_json::json!({"blocks_applications": blocks, "spontaneous_applications_open": spontaneous, "profile": edits_profile});
-        ctx.audit(db, Some(&card.id), "edit_structure", "organization", &card.id, details)?;
-        saved(db, &card.id, 200)
+        ctx.audit(db, Some(&id), "edit_structure", "organization", &id, details)?;
+        saved(db, &id, 200)
     })
 }
 
@@ -101,28 +102,32 @@ struct JobBody {
     title: Option<String>,
 }
 
-/// Applies `body` to `job` (a new one starts empty), checking every field; all errors at once.
+/// Applies `body` to `job` (a new one starts empty), checking every field within its bounds
+/// (issue 6, item 5); all errors at once.
 fn apply(ctx: &Ctx, job: &mut Job, body: JobBody) -> Result<(), Error> {
     let db = ctx.db()?;
     let mut errors = FieldErrors::new();
     let mut invalid =
         |field: &str, message: String| drop(errors.insert(field.to_owned(), vec![message]));
     if let Some(code) = body.appellation_code {
-        match reference::appellation(db, code.trim())? {
-            Some((code, name, rome)) => {
-                // The appellation names the job, unless this request gives its own title.
-                job.title = name;
-                job.appellation_code = code;
-                job.rome_code = rome;
-            }
-            None => invalid(
-                "appellation_code",
-                format!("Appellation ROME inconnue : {code}."),
-            ),
+        match directory::job_code(&code) {
+            Err(e) => invalid("appellation_code", e.message),
+            Ok(code) => match reference::appellation(db, code)? {
+                Some((code, name, rome)) => {
+                    // The appellation names the job, unless this request gives its own title.
+                    job.title = name;
+                    job.appellation_code = code;
+                    job.rome_code = rome;
+                }
+                None => invalid(
+                    "appellation_code",
+                    format!("Appellation ROME inconnue : {code}."),
+                ),
+            },
         }
     }
     if let Some(contract) = body.contract_type {
-        match jobs::contract_type(&contract) {
+        match directory::job_code(&contract).and_then(jobs::contract_type) {
             Ok((code, _)) => job.contract_type = code.to_owned(),
             Err(e) => invalid("contract_type", e.message),
         }
@@ -136,23 +141,25 @@ fn apply(ctx: &Ctx, job: &mut Job, body: JobBody) -> Result<(), Error> {
     match body.location_insee.as_deref().map(str::trim) {
         None => {}
         Some("") => job.location_insee = None,
-        Some(location) => match cities::find(db, &location.to_ascii_uppercase())? {
-            Some(place) => job.location_insee = Some(place.insee_code),
-            None => invalid("location_insee", format!("Ville inconnue : {location}.")),
+        Some(location) => match InseeCode::parse(location) {
+            Err(e) => invalid("location_insee", e.message),
+            Ok(code) => match cities::find(db, code.as_str())? {
+                Some(place) => job.location_insee = Some(place.insee_code),
+                None => invalid("location_insee", format!("Ville inconnue : {code}.")),
+            },
         },
     }
     if let Some(title) = body.title {
-        let title = title.trim();
-        if title.is_empty() || title.chars().count() > 255 {
-            invalid(
-                "title",
-                "L'intitulé doit comporter entre 1 et 255 caractères.".into(),
-            );
+        match directory::job_title(&title) {
+            Ok(title) => job.title = title,
+            Err(e) => invalid("title", e.message),
         }
-        job.title = title.to_owned();
     }
     if let Some(description) = body.description {
-        job.description = Some(description.trim().to_owned()).filter(|d| !d.is_empty());
+        match directory::job_description(&description) {
+            Ok(description) => job.description = description,
+            Err(e) => invalid("description", e.message),
+        }
     }
     job.is_active = body.is_active.unwrap_or(job.is_active);
     for (field, missing) in [
@@ -170,12 +177,20 @@ fn apply(ctx: &Ctx, job: &mut Job, body: JobBody) -> Result<(), Error> {
     }
 }
 
+/// Issue 6, item 5: a job becomes active only while the structure has room for it, counted
+/// under the write lock so that racing requests cannot pass the bound together.
+fn check_room(db: &Db, job: &Job) -> Result<(), Error> {
+    let others = job_repo::count_active(db, &job.structure_id, Some(&job.id))?;
+    directory::may_activate_job(others).map_err(|invalid| Error::field("is_active", invalid))
+}
+
 pub fn create_job(ctx: &Ctx) -> Result<Response, Error> {
     let card = managed(ctx, OrgAction::ManageApplications)?;
+    let structure_id = card.organization.id;
     let body: JobBody = ctx.json()?;
     let mut job = Job {
         id: new_id("job")?,
-        structure_id: card.id.clone(),
+        structure_id: structure_id.clone(),
         appellation_code: String::new(),
         rome_code: String::new(),
         title: String::new(),
@@ -188,7 +203,10 @@ pub fn create_job(ctx: &Ctx) -> Result<Response, Error> {
     apply(ctx, &mut job, body)?;
     let actor = ctx.actor()?;
     ctx.write(|db| {
-        tremplin_platform::repo::jobs::insert(
+        if job.is_active {
+            check_room(db, &job)?;
+        }
+        job_repo::insert(
             db,
             &job,
             None,
@@ -197,46 +215,45 @@ pub fn create_job(ctx: &Ctx) -> Result<Response, Error> {
         )?;
         ctx.audit(
             db,
-            Some(&card.id),
+            Some(&structure_id),
             "create_job",
             "job_description",
             &job.id,
             serde_json::json!({"rome": job.rome_code}),
         )?;
         // The answer is the structure's card; `Location` names the job just created.
-        let mut response = saved(db, &card.id, 201)?;
+        let mut response = saved(db, &structure_id, 201)?;
         response.set_header(
             "location",
-            format!("/api/v1/structures/{}/jobs/{}", card.id, job.id),
+            format!("/api/v1/structures/{structure_id}/jobs/{}", job.id),
         );
         Ok(response)
     })
 }
 
 pub fn edit_job(ctx: &Ctx) -> Result<Response, Error> {
-    let card = managed(ctx, OrgAction::ManageApplications)?;
+    let structure_id = managed(ctx, OrgAction::ManageApplications)?.organization.id;
     let body: JobBody = ctx.json()?;
-    let mut job = tremplin_platform::repo::jobs::find(ctx.db()?, ctx.param("job_id"), &card.id)?
-        .ok_or_else(Error::not_found)?;
-    apply(ctx, &mut job, body)?;
     let actor = ctx.actor()?;
     ctx.write(|db| {
-        tremplin_platform::repo::jobs::update(
-            db,
-            &job,
-            Some(&actor.user.id),
-            &ctx.clock.now_rfc3339(),
-        )?;
+        let mut job =
+            job_repo::find(db, ctx.param("job_id"), &structure_id)?.ok_or_else(Error::not_found)?;
+        let was_active = job.is_active;
+        apply(ctx, &mut job, body)?;
+        if job.is_active && !was_active {
+            check_room(db, &job)?;
+        }
+        job_repo::update(db, &job, Some(&actor.user.id), &ctx.clock.now_rfc3339())?;
         let details =
             serde_json::json!({"is_active": job.is_active, "open_positions": job.open_positions});
         ctx.audit(
             db,
-            Some(&card.id),
+            Some(&structure_id),
             "edit_job",
             "job_description",
             &job.id,
             details,
         )?;
-        saved(db, &card.id, 200)
+        saved(db, &structure_id, 200)
     })
 }

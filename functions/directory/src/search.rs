@@ -2,13 +2,14 @@
 //! card, authorized prescribers near a city (R-DIR-3).
 
 use serde_json::{json, Value};
-use tremplin_domain::directory::{self, Filters, Hit, Page};
+use tremplin_domain::directory::{self, CityQuery, Filters, Hit};
 use tremplin_domain::geo::Point;
 use tremplin_domain::organization::{Category, Kind};
-use tremplin_domain::{jobs, search, Error, FieldErrors, Invalid};
+use tremplin_domain::page::Page;
+use tremplin_domain::{jobs, Error, FieldErrors, Invalid};
 use tremplin_platform::repo::cities::{self, Place};
-use tremplin_platform::repo::jobs::Job;
-use tremplin_platform::repo::listed::{self, Card};
+use tremplin_platform::repo::jobs::{self as job_repo, Job};
+use tremplin_platform::repo::organizations::{self, Listing};
 use tremplin_platform::repo::{directory_index, reference};
 use tremplin_platform::{json, Ctx, Response};
 
@@ -27,6 +28,12 @@ impl Query {
         result
             .map_err(|invalid| self.errors.insert(field.to_owned(), vec![invalid.message]))
             .ok()
+    }
+
+    /// Keeps the field errors of a parameter parsed elsewhere (the shared `page` type).
+    fn absorb(&mut self, error: Error) {
+        self.errors
+            .extend(error.field_errors().cloned().unwrap_or_default());
     }
 
     /// A 400 naming one parameter.
@@ -52,16 +59,11 @@ impl Query {
 
 pub fn cities(ctx: &Ctx) -> Result<Response, Error> {
     let q = ctx.query_param("q").unwrap_or_default();
-    let q = q.trim();
-    if q.chars().count() < 2 {
-        let invalid = Invalid::new("query_too_short", "Saisissez au moins 2 caractères.");
-        return Err(Query::rejecting("q", invalid));
-    }
+    let query = CityQuery::parse(&q).map_err(|invalid| Query::rejecting("q", invalid))?;
     let db = ctx.db()?;
-    let places = if q.chars().all(|c| c.is_ascii_digit()) {
-        cities::search_by_post_code(db, q, MAX_CITIES)?
-    } else {
-        cities::search_by_name(db, &search::normalize(q), MAX_CITIES)?
+    let places = match query {
+        CityQuery::PostCode(prefix) => cities::search_by_post_code(db, &prefix, MAX_CITIES)?,
+        CityQuery::Names(prefixes) => cities::search_by_name(db, &prefixes, MAX_CITIES)?,
     };
     json(200, &places)
 }
@@ -93,8 +95,7 @@ fn page_of(
     show: impl Fn(&[&Hit<'_>]) -> Result<Vec<Value>, Error>,
 ) -> Result<Response, Error> {
     let (page, place) = (found.page, &found.place);
-    let range = page
-        .range(hits.len())
+    let range = directory::page_range(page, hits.len())
         .map_err(|invalid| Query::rejecting("page", invalid))?;
     directory::sort_leading(hits, range.end, order);
     let shown: Vec<&Hit<'_>> = hits[range].iter().collect();
@@ -103,8 +104,8 @@ fn page_of(
         &json!({
             "results": show(&shown)?,
             "count": hits.len(),
-            "page": page.number,
-            "page_size": page.size,
+            "page": page.number(),
+            "page_size": page.size(),
                         "city": {"insee_code": place.insee_code, "name": place.name, "department": place.department},
             "distance_km": found.distance,
         }),
@@ -112,15 +113,15 @@ fn page_of(
 }
 
 /// The cards of the hits shown, in the hits' order.
-fn cards_in_order(ctx: &Ctx, shown: &[&Hit<'_>]) -> Result<Vec<(Card, f64)>, Error> {
+fn cards_in_order(ctx: &Ctx, shown: &[&Hit<'_>]) -> Result<Vec<(Listing, f64)>, Error> {
     let ids: Vec<&str> = shown.iter().map(|h| h.entry.id).collect();
-    let mut cards = listed::cards(ctx.db()?, &ids)?;
+    let mut cards = organizations::listings(ctx.db()?, &ids)?;
     shown
         .iter()
         .map(|hit| {
             let at = cards
                 .iter()
-                .position(|c| c.id == hit.entry.id)
+                .position(|c| c.organization.id == hit.entry.id)
                 .ok_or_else(|| {
                     Error::internal(format!(
                         "index lists {} which is not an organization",
@@ -132,19 +133,20 @@ fn cards_in_order(ctx: &Ctx, shown: &[&Hit<'_>]) -> Result<Vec<(Card, f64)>, Err
         .collect()
 }
 
-fn card_json(card: &Card) -> Value {
+fn card_json(card: &Listing) -> Value {
+    let (organization, address) = (&card.organization, &card.organization.address);
     json!({
-        "id": card.id,
-        "siret": card.siret,
-        "name": card.display_name(),
-        "kind": card.kind.code(),
-        "kind_label": card.kind.label(),
-        "address": card.address(),
-        "post_code": card.post_code,
-        "city": card.city_name,
-        "department": card.department,
-        "latitude": card.latitude,
-        "longitude": card.longitude,
+        "id": organization.id,
+        "siret": organization.siret,
+        "name": organization.display_name(),
+        "kind": organization.kind.code(),
+        "kind_label": organization.kind.label(),
+        "address": organization.address_line(),
+        "post_code": address.post_code,
+        "city": address.city_name,
+        "department": address.department,
+        "latitude": address.latitude,
+        "longitude": address.longitude,
     })
 }
 
@@ -187,8 +189,9 @@ impl Around {
         let page = Page::parse(
             ctx.query_param("page").as_deref(),
             ctx.query_param("page_size").as_deref(),
+            directory::PAGE_SIZES,
         )
-        .map_err(|(field, invalid)| query.errors.insert(field.to_owned(), vec![invalid.message]))
+        .map_err(|error| query.absorb(error))
         .ok();
         let city = ctx
             .query_param("city")
@@ -288,8 +291,11 @@ pub fn structures(ctx: &Ctx) -> Result<Response, Error> {
     let mut hits = found.hits(filters)?;
     page_of(&mut hits, &found, directory::structure_order, |shown| {
         let cards = cards_in_order(ctx, shown)?;
-        let ids: Vec<&str> = cards.iter().map(|(c, _)| c.id.as_str()).collect();
-        let jobs = tremplin_platform::repo::jobs::of_structures(ctx.db()?, &ids, false)?;
+        let ids: Vec<&str> = cards
+            .iter()
+            .map(|(c, _)| c.organization.id.as_str())
+            .collect();
+        let jobs = job_repo::of_structures(ctx.db()?, &ids, false)?;
         Ok(shown
             .iter()
             .zip(&cards)
@@ -299,7 +305,7 @@ pub fn structures(ctx: &Ctx) -> Result<Response, Error> {
                 result["hiring"] = json!(hit.entry.hiring);
                 result["open_jobs"] = jobs
                     .iter()
-                    .filter(|j| j.structure_id == card.id)
+                    .filter(|j| j.structure_id == card.organization.id)
                     .map(job_json)
                     .collect();
                 result
@@ -337,22 +343,23 @@ fn departments(query: &mut Query, ctx: &Ctx) -> Result<Vec<String>, Error> {
 
 pub fn structure(ctx: &Ctx) -> Result<Response, Error> {
     let db = ctx.db()?;
-    let card =
-        listed::card(db, ctx.param("id"), Category::Structure)?.ok_or_else(Error::not_found)?;
-    let jobs = tremplin_platform::repo::jobs::of_structures(db, &[card.id.as_str()], false)?;
+    let card = organizations::listing(db, ctx.param("id"), Category::Structure)?
+        .ok_or_else(Error::not_found)?;
+    let jobs = job_repo::of_structures(db, &[card.organization.id.as_str()], false)?;
     json(200, &card_page(&card, &jobs))
 }
 
 /// The whole card of a structure (R-ORG-2) with its job descriptions.
-pub fn card_page(card: &Card, jobs: &[Job]) -> Value {
+pub fn card_page(card: &Listing, jobs: &[Job]) -> Value {
     let active = jobs.iter().filter(|j| j.is_active).count() as i64;
+    let profile = &card.organization.profile;
     let mut page = card_json(card);
-    page["legal_name"] = json!(card.name);
-    page["brand"] = json!(card.brand);
-    page["phone"] = json!(card.phone);
-    page["email"] = json!(card.email);
-    page["website"] = json!(card.website);
-    page["description"] = json!(card.description);
+    page["legal_name"] = json!(profile.name);
+    page["brand"] = json!(profile.brand);
+    page["phone"] = json!(profile.phone);
+    page["email"] = json!(profile.email);
+    page["website"] = json!(profile.website);
+    page["description"] = json!(profile.description);
     page["blocks_applications"] = json!(card.blocks_applications);
     page["spontaneous_applications_open"] = json!(card.spontaneous_applications_open);
     page["hiring"] = json!(jobs::is_hiring(
@@ -383,11 +390,11 @@ pub fn prescribers(ctx: &Ctx) -> Result<Response, Error> {
         Ok(cards_in_order(ctx, shown)?
             .iter()
             .map(|(card, distance_km)| {
-                let mut result = card_json(card);
+                let (mut result, profile) = (card_json(card), &card.organization.profile);
                 result["distance_km"] = json!(rounded_km(*distance_km));
-                result["phone"] = json!(card.phone);
-                result["email"] = json!(card.email);
-                result["website"] = json!(card.website);
+                result["phone"] = json!(profile.phone);
+                result["email"] = json!(profile.email);
+                result["website"] = json!(profile.website);
                 result
             })
             .collect())

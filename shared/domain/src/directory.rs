@@ -6,7 +6,8 @@
 //! database boundary instead of thousands.
 
 use crate::geo::{BoundingBox, Point};
-use crate::{Date, Invalid};
+use crate::page::{Page, PageSizes};
+use crate::{search, Date, Invalid};
 use std::cmp::Ordering;
 
 /// R-DIR-1: the distances a search may use, in km.
@@ -15,9 +16,11 @@ pub const DEFAULT_STRUCTURE_DISTANCE_KM: u32 = 25;
 /// R-DIR-3.
 pub const DEFAULT_PRESCRIBER_DISTANCE_KM: u32 = 5;
 /// R-DIR-1: 10 to 20 results per page.
-pub const MIN_PAGE_SIZE: u32 = 10;
-pub const MAX_PAGE_SIZE: u32 = 20;
-pub const DEFAULT_PAGE_SIZE: u32 = 20;
+pub const PAGE_SIZES: PageSizes = PageSizes {
+    min: 10,
+    max: 20,
+    default: 20,
+};
 
 pub fn distance(value: Option<&str>, default: u32) -> Result<u32, Invalid> {
     let Some(value) = value else {
@@ -36,75 +39,160 @@ pub fn distance(value: Option<&str>, default: u32) -> Result<u32, Invalid> {
         })
 }
 
-/// Page number (from 1) and size (R-DIR-1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Page {
-    pub number: u32,
-    pub size: u32,
+/// The slice of `total` results `page` shows; a page after the last one is an error (page 1 of
+/// an empty result is an empty page). The offset is checked, never wrapped, on 32-bit targets.
+pub fn page_range(page: Page, total: usize) -> Result<std::ops::Range<usize>, Invalid> {
+    let start = usize::try_from(page.offset())
+        .ok()
+        .filter(|start| *start == 0 || *start < total);
+    let size = page.size() as usize;
+    let Some(start) = start else {
+        let last = total.div_ceil(size).max(1);
+        return Err(Invalid::new(
+            "page_out_of_range",
+            format!("Cette page n'existe pas : la dernière est la page {last}."),
+        ));
+    };
+    Ok(start..start.saturating_add(size).min(total))
 }
 
-impl Page {
-    pub fn parse(
-        number: Option<&str>,
-        size: Option<&str>,
-    ) -> Result<Page, (&'static str, Invalid)> {
-        let number = match number {
-            None => 1,
-            Some(n) => n.trim().parse().ok().filter(|n| *n >= 1).ok_or((
-                "page",
-                Invalid::new(
-                    "invalid_page",
-                    "Le numéro de page doit être un entier à partir de 1.",
-                ),
-            ))?,
-        };
-        let size = match size {
-            None => DEFAULT_PAGE_SIZE,
-            Some(s) => s
-                .trim()
-                .parse()
-                .ok()
-                .filter(|s| (MIN_PAGE_SIZE..=MAX_PAGE_SIZE).contains(s))
-                .ok_or((
-                    "page_size",
-                    Invalid::new(
-                        "invalid_page_size",
-                        "La taille de page doit être comprise entre 10 et 20.",
-                    ),
-                ))?,
-        };
-        Ok(Page { number, size })
-    }
+/// At most this many values in one list filter (`kinds=`, `rome=`, `departments=`), so a query
+/// cannot multiply the work of a search.
+pub const MAX_FILTER_VALUES: usize = 50;
 
-    /// The slice of `total` results this page shows; a page after the last one is an error
-    /// (page 1 of an empty result is an empty page).
-    pub fn range(self, total: usize) -> Result<std::ops::Range<usize>, Invalid> {
-        let start = (self.number as usize - 1) * self.size as usize;
-        if start > 0 && start >= total {
-            let last = total.div_ceil(self.size as usize).max(1);
-            return Err(Invalid::new(
-                "page_out_of_range",
-                format!("Cette page n'existe pas : la dernière est la page {last}."),
-            ));
-        }
-        Ok(start..(start + self.size as usize).min(total))
-    }
-}
-
-/// A comma-separated filter (`kinds=ACI,EI`), each value checked by `parse`.
-pub fn list<T>(
+/// A comma-separated filter (`kinds=ACI,EI`) of at most [`MAX_FILTER_VALUES`] values, each
+/// checked by `parse`; repeated values count once in the search.
+pub fn list<T: PartialEq>(
     value: Option<&str>,
     parse: impl Fn(&str) -> Result<T, Invalid>,
 ) -> Result<Vec<T>, Invalid> {
-    value
-        .map(|v| {
-            v.split(',')
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(&parse)
-                .collect()
-        })
-        .unwrap_or(Ok(Vec::new()))
+    let values: Vec<&str> = value
+        .into_iter()
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect();
+    if values.len() > MAX_FILTER_VALUES {
+        return Err(Invalid::new(
+            "too_many_values",
+            format!("Au plus {MAX_FILTER_VALUES} valeurs."),
+        ));
+    }
+    let mut parsed: Vec<T> = Vec::with_capacity(values.len());
+    for value in values {
+        let value = parse(value)?;
+        if !parsed.contains(&value) {
+            parsed.push(value);
+        }
+    }
+    Ok(parsed)
+}
+
+/// R-DIR-4: `q` has 2 to 100 characters as sent (Unicode scalar values, spaces included), so
+/// that the OpenAPI document can state exactly what is accepted.
+pub const CITY_QUERY_MIN_CHARS: usize = 2;
+pub const CITY_QUERY_MAX_CHARS: usize = 100;
+
+/// What a city search looks for (R-DIR-4).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CityQuery {
+    /// The start of a post code: only digits.
+    PostCode(String),
+    /// Normalised name prefixes, any of which matches (none: nothing searchable, no result).
+    Names(Vec<String>),
+}
+
+impl CityQuery {
+    pub fn parse(q: &str) -> Result<CityQuery, Invalid> {
+        let length = q.chars().count();
+        if length < CITY_QUERY_MIN_CHARS {
+            return Err(Invalid::new(
+                "query_too_short",
+                "Saisissez au moins 2 caractères.",
+            ));
+        }
+        if length > CITY_QUERY_MAX_CHARS {
+            return Err(Invalid::new(
+                "query_too_long",
+                format!("Au plus {CITY_QUERY_MAX_CHARS} caractères."),
+            ));
+        }
+        let trimmed = q.trim();
+        if !trimmed.is_empty() && trimmed.bytes().all(|b| b.is_ascii_digit()) {
+            return Ok(CityQuery::PostCode(trimmed.to_owned()));
+        }
+        let expanded = search::normalize(q);
+        if expanded.is_empty() {
+            return Ok(CityQuery::Names(Vec::new()));
+        }
+        // The last word may be unfinished: `st` is Saint, or the start of Strasbourg. A letter
+        // glued to it keeps `normalize` from reading it as an abbreviation; it is then removed
+        // (after a space or a hyphen the word is finished: nothing is glued to it).
+        let literal = search::normalize(&format!("{q}x"));
+        let literal = literal.strip_suffix('x').unwrap_or(&literal);
+        let mut prefixes = vec![expanded.clone()];
+        if literal != expanded && !literal.is_empty() && !literal.ends_with(' ') {
+            prefixes.push(literal.to_owned());
+        }
+        Ok(CityQuery::Names(prefixes))
+    }
+}
+
+/// Bounds on what a structure's members write into the public directory, so that no member can
+/// bloat the search (issue 6, item 5): job description texts, and active jobs per structure.
+pub const JOB_TITLE_MAX_CHARS: usize = 255;
+pub const JOB_DESCRIPTION_MAX_CHARS: usize = 5000;
+/// Appellation codes and contract types are short codes; longer values are refused unread.
+pub const JOB_CODE_MAX_CHARS: usize = 30;
+pub const MAX_ACTIVE_JOBS_PER_STRUCTURE: i64 = 100;
+
+/// A job's title: 1 to 255 characters once trimmed.
+pub fn job_title(value: &str) -> Result<String, Invalid> {
+    let value = value.trim();
+    if value.is_empty() || value.chars().count() > JOB_TITLE_MAX_CHARS {
+        return Err(Invalid::new(
+            "invalid_title",
+            "L'intitulé doit comporter entre 1 et 255 caractères.",
+        ));
+    }
+    Ok(value.to_owned())
+}
+
+/// A job's description: at most 5,000 characters once trimmed; empty clears it.
+pub fn job_description(value: &str) -> Result<Option<String>, Invalid> {
+    let value = value.trim();
+    if value.chars().count() > JOB_DESCRIPTION_MAX_CHARS {
+        return Err(Invalid::new(
+            "description_too_long",
+            format!("Au plus {JOB_DESCRIPTION_MAX_CHARS} caractères."),
+        ));
+    }
+    Ok((!value.is_empty()).then(|| value.to_owned()))
+}
+
+/// A code a job refers to (appellation, contract type), trimmed, before it is looked up.
+pub fn job_code(value: &str) -> Result<&str, Invalid> {
+    let value = value.trim();
+    if value.chars().count() > JOB_CODE_MAX_CHARS {
+        return Err(Invalid::new(
+            "code_too_long",
+            format!("Code trop long : au plus {JOB_CODE_MAX_CHARS} caractères."),
+        ));
+    }
+    Ok(value)
+}
+
+/// Whether one more job may be active, given how many others of the structure are.
+pub fn may_activate_job(other_active_jobs: i64) -> Result<(), Invalid> {
+    if other_active_jobs >= MAX_ACTIVE_JOBS_PER_STRUCTURE {
+        return Err(Invalid::new(
+            "too_many_active_jobs",
+            format!(
+                "Une structure a au plus {MAX_ACTIVE_JOBS_PER_STRUCTURE} fiches de poste actives : désactivez-en une d'abord."
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// A ROME filter value: a code (`K2204`), a professional domain (`K22`) or a large domain (`K`).
@@ -471,31 +559,133 @@ mod tests {
         }
     }
 
+    fn page(number: &str, size: &str) -> Page {
+        Page::parse(Some(number), Some(size), PAGE_SIZES).unwrap()
+    }
+
     #[test]
     fn r_dir_1_pages_of_10_to_20_and_none_past_the_end() {
+        let default = Page::parse(None, None, PAGE_SIZES).unwrap();
+        assert_eq!((default.number(), default.size()), (1, 20));
+        assert!(Page::parse(Some("0"), None, PAGE_SIZES).is_err());
+        assert!(Page::parse(None, Some("9"), PAGE_SIZES).is_err());
+        assert!(Page::parse(None, Some("21"), PAGE_SIZES).is_err());
+        assert_eq!(page_range(page("2", "10"), 15), Ok(10..15));
         assert_eq!(
-            Page::parse(None, None),
-            Ok(Page {
-                number: 1,
-                size: 20
-            })
+            page_range(page("2", "10"), 10).unwrap_err().code,
+            "page_out_of_range"
         );
-        assert!(Page::parse(Some("0"), None).is_err());
-        assert!(Page::parse(None, Some("9")).is_err());
-        assert!(Page::parse(None, Some("21")).is_err());
-        let page = Page {
-            number: 2,
-            size: 10,
-        };
-        assert_eq!(page.range(15), Ok(10..15));
-        assert_eq!(page.range(10).unwrap_err().code, "page_out_of_range");
+        assert_eq!(page_range(page("1", "10"), 0), Ok(0..0));
+    }
+
+    #[test]
+    fn r_dir_1_a_huge_page_is_past_the_end_never_a_wrapped_offset() {
+        // 268435456 × 16 = 2^32 wraps to 0 in 32-bit arithmetic; 2^62 × 20 overflows i64.
         assert_eq!(
-            Page {
-                number: 1,
-                size: 10
-            }
-            .range(0),
-            Ok(0..0)
+            page_range(page("268435457", "16"), 40).unwrap_err().code,
+            "page_out_of_range"
+        );
+        assert!(Page::parse(Some("4611686018427387905"), Some("20"), PAGE_SIZES).is_err());
+        // The largest page whose offset fits is simply past the end of any result.
+        let last = (i64::MAX / 20 + 1).to_string();
+        assert_eq!(
+            page_range(page(&last, "20"), 3_000).unwrap_err().code,
+            "page_out_of_range"
+        );
+    }
+
+    #[test]
+    fn list_filters_are_bounded_and_count_each_value_once() {
+        let upper = |v: &str| Ok(v.to_ascii_uppercase());
+        assert_eq!(
+            list(Some("aci, ei,,ACI"), upper),
+            Ok(vec!["ACI".to_owned(), "EI".to_owned()])
+        );
+        assert_eq!(list(None, upper), Ok(vec![]));
+        let fifty = vec!["ACI"; MAX_FILTER_VALUES].join(",");
+        assert!(list(Some(&fifty), upper).is_ok());
+        let too_many = format!("{fifty},EI");
+        assert_eq!(
+            list(Some(&too_many), upper).unwrap_err().code,
+            "too_many_values"
+        );
+    }
+
+    #[test]
+    fn r_dir_4_st_reads_as_saint_and_as_a_prefix() {
+        let names = |q: &str| match CityQuery::parse(q).unwrap() {
+            CityQuery::Names(prefixes) => prefixes,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(names("st"), ["saint", "st"]);
+        assert_eq!(names("STE"), ["sainte", "ste"]);
+        assert_eq!(
+            names("Saint-Denis st"),
+            ["saint denis saint", "saint denis st"]
+        );
+        // A finished abbreviation is Saint only; a longer word is itself.
+        assert_eq!(names("st-etienne"), ["saint etienne"]);
+        assert_eq!(names("st "), ["saint"]);
+        assert_eq!(names("st-"), ["saint"]);
+        assert_eq!(names("str"), ["str"]);
+        assert_eq!(names("Évry"), ["evry"]);
+    }
+
+    #[test]
+    fn r_dir_4_city_queries_of_2_to_100_characters() {
+        assert_eq!(
+            CityQuery::parse("13001"),
+            Ok(CityQuery::PostCode("13001".into()))
+        );
+        assert_eq!(
+            CityQuery::parse(" 13"),
+            Ok(CityQuery::PostCode("13".into()))
+        );
+        // Nothing searchable: control characters, punctuation, letters outside the Latin ones.
+        for q in ["Ð\r", "\u{1}\u{2}", "--", "  ", "ЖЖ"] {
+            assert_eq!(CityQuery::parse(q), Ok(CityQuery::Names(vec![])), "{q:?}");
+        }
+        for (q, code) in [
+            ("", "query_too_short"),
+            ("É", "query_too_short"),
+            ("a", "query_too_short"),
+        ] {
+            assert_eq!(CityQuery::parse(q).unwrap_err().code, code, "{q:?}");
+        }
+        assert!(CityQuery::parse(&"a".repeat(CITY_QUERY_MAX_CHARS)).is_ok());
+        assert_eq!(
+            CityQuery::parse(&"é".repeat(CITY_QUERY_MAX_CHARS + 1))
+                .unwrap_err()
+                .code,
+            "query_too_long"
+        );
+    }
+
+    proptest! {
+        /// Every value the schema allows (2 to 100 characters) is a query, never an error.
+        #[test]
+        fn r_dir_4_any_schema_valid_query_is_accepted(q in "\\PC{2,100}|[\\s\\S]{2,100}") {
+            prop_assert!(CityQuery::parse(&q).is_ok());
+        }
+    }
+
+    #[test]
+    fn job_texts_are_bounded() {
+        assert_eq!(job_title("  Cariste "), Ok("Cariste".to_owned()));
+        assert!(job_title(" ").is_err());
+        assert!(job_title(&"t".repeat(JOB_TITLE_MAX_CHARS)).is_ok());
+        assert!(job_title(&"t".repeat(JOB_TITLE_MAX_CHARS + 1)).is_err());
+        assert_eq!(job_description("  "), Ok(None));
+        assert!(job_description(&"é".repeat(JOB_DESCRIPTION_MAX_CHARS)).is_ok());
+        assert!(job_description(&"é".repeat(JOB_DESCRIPTION_MAX_CHARS + 1)).is_err());
+        assert_eq!(job_code(" 11573 "), Ok("11573"));
+        assert!(job_code(&"1".repeat(JOB_CODE_MAX_CHARS + 1)).is_err());
+        assert!(may_activate_job(MAX_ACTIVE_JOBS_PER_STRUCTURE - 1).is_ok());
+        assert_eq!(
+            may_activate_job(MAX_ACTIVE_JOBS_PER_STRUCTURE)
+                .unwrap_err()
+                .code,
+            "too_many_active_jobs"
         );
     }
 

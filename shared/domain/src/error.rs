@@ -67,6 +67,9 @@ pub enum Error {
     },
     /// 429: too many attempts; retry after that many seconds.
     TooManyRequests { retry_after_seconds: u64 },
+    /// 503: the database stayed locked by other writers past the bounded wait; retry after that
+    /// many seconds (sent as `Retry-After`). Nothing was changed.
+    ServiceUnavailable { retry_after_seconds: u64 },
     /// 500: a defect or an unavailable store; the detail is logged, never shown.
     Internal { detail: String },
 }
@@ -130,6 +133,7 @@ impl Error {
             Error::Unprocessable { .. } => 422,
             Error::TooManyRequests { .. } => 429,
             Error::Internal { .. } => 500,
+            Error::ServiceUnavailable { .. } => 503,
         }
     }
 
@@ -146,6 +150,7 @@ impl Error {
             Error::PayloadTooLarge { .. } => "payload_too_large",
             Error::TooManyRequests { .. } => "rate_limited",
             Error::Internal { .. } => "internal_error",
+            Error::ServiceUnavailable { .. } => "database_busy",
         }
     }
 
@@ -162,6 +167,7 @@ impl Error {
             Error::Unprocessable { .. } => "Données refusées",
             Error::TooManyRequests { .. } => "Trop de tentatives",
             Error::Internal { .. } => "Erreur interne",
+            Error::ServiceUnavailable { .. } => "Service momentanément indisponible",
         }
     }
 
@@ -188,6 +194,11 @@ impl Error {
             Error::Internal { .. } => {
                 "Une erreur inattendue est survenue. Réessayez plus tard.".into()
             }
+            Error::ServiceUnavailable {
+                retry_after_seconds,
+            } => format!(
+                "Le service est très sollicité et n'a rien enregistré : réessayez dans {retry_after_seconds} seconde(s)."
+            ),
         }
     }
 

@@ -36,6 +36,7 @@ macro_rules! string_newtype {
     };
 }
 
+pub mod body;
 pub mod date;
 pub mod directory;
 pub mod email;
@@ -45,9 +46,12 @@ pub mod insee;
 pub mod jobs;
 pub mod nir;
 pub mod organization;
+pub mod outbox;
+pub mod page;
 pub mod pass_number;
 pub mod search;
 pub mod siret;
+pub mod throttle;
 
 pub use date::{Clock, Date, DateRange};
 pub use email::Email;

@@ -2,7 +2,8 @@
 //! Rules: R-ORG-1 (structure kinds), R-ORG-3 (prescriber kinds), R-ORG-4 (authorization),
 //! R-ORG-5 (prescripteur habilité), R-ORG-6 (roles), R-ORG-7 (invitations).
 
-use crate::{Date, Invalid};
+use crate::{Date, Email, Error, FieldErrors, Invalid};
+use std::collections::BTreeSet;
 
 /// What an organization is to Tremplin.
 #[derive(
@@ -179,12 +180,17 @@ impl Kind {
                 .any(|k| k.0 == self.code && k.2 == StructureFamily::Iae)
     }
 
+    /// R-ORG-4: an "Autre organisation", whose members are orienteurs by definition.
+    pub fn is_orienteur(self) -> bool {
+        self.category == Category::Prescriber && self.code == ORIENTEUR_KIND
+    }
+
     /// The status a new organization of this kind starts with (R-ORG-4).
     pub fn initial_authorization(self) -> AuthorizationStatus {
-        match (self.category, self.code) {
-            (Category::Prescriber, ORIENTEUR_KIND) => AuthorizationStatus::NotRequired,
-            (Category::Prescriber, _) => AuthorizationStatus::NotSet,
-            _ => AuthorizationStatus::NotRequired,
+        if self.category == Category::Prescriber && !self.is_orienteur() {
+            AuthorizationStatus::NotSet
+        } else {
+            AuthorizationStatus::NotRequired
         }
     }
 }
@@ -261,7 +267,7 @@ impl Authorization {
                 ),
             ));
         }
-        let orienteur = kind.code() == ORIENTEUR_KIND;
+        let orienteur = kind.is_orienteur();
         match status {
             AuthorizationStatus::Validated if orienteur => {
                 return Err((
@@ -269,6 +275,16 @@ impl Authorization {
                     Invalid::new(
                         "orienteur_cannot_be_authorized",
                         "Une « Autre organisation » (orienteur) ne peut pas être habilitée.",
+                    ),
+                ))
+            }
+            // Always NOT_REQUIRED: an orienteur has no authorization to wait for or refuse.
+            AuthorizationStatus::NotSet | AuthorizationStatus::Refused if orienteur => {
+                return Err((
+                    "status",
+                    Invalid::new(
+                        "orienteur_not_required",
+                        "Une « Autre organisation » (orienteur) est toujours dispensée d'habilitation (NOT_REQUIRED).",
                     ),
                 ))
             }
@@ -328,6 +344,8 @@ impl Authorization {
     /// The authorization of an organization loaded from a list (national list, demo data): a
     /// prescriber's status is checked as an administrator's decision would be (R-ORG-4), with no
     /// end date, so a list cannot carry a prefectoral authorization; other categories have none.
+    /// An orienteur is NOT_REQUIRED whatever status the list still carries for it (the national
+    /// list has NOT_SET and REFUSED ones), except VALIDATED, refused as a contradiction.
     pub fn imported(
         kind: Kind,
         status: Option<AuthorizationStatus>,
@@ -335,6 +353,14 @@ impl Authorization {
     ) -> Result<Authorization, (&'static str, Invalid)> {
         let initial = kind.initial_authorization();
         match (kind.category(), status) {
+            (Category::Prescriber, Some(status))
+                if kind.is_orienteur() && status != AuthorizationStatus::Validated =>
+            {
+                Ok(Authorization {
+                    status: AuthorizationStatus::NotRequired,
+                    valid_until: None,
+                })
+            }
             (Category::Prescriber, Some(status)) => {
                 Authorization::decide(kind, status, None, today)
             }
@@ -353,6 +379,217 @@ impl Authorization {
                     "Seules les organisations prescriptrices ont une habilitation.",
                 ),
             )),
+        }
+    }
+}
+
+/// The profile fields an organization's admins edit (R-ORG-6).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ProfileField {
+    Name,
+    Brand,
+    Phone,
+    Email,
+    Website,
+    Description,
+}
+
+impl ProfileField {
+    pub const ALL: [ProfileField; 6] = [
+        ProfileField::Name,
+        ProfileField::Brand,
+        ProfileField::Phone,
+        ProfileField::Email,
+        ProfileField::Website,
+        ProfileField::Description,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProfileField::Name => "name",
+            ProfileField::Brand => "brand",
+            ProfileField::Phone => "phone",
+            ProfileField::Email => "email",
+            ProfileField::Website => "website",
+            ProfileField::Description => "description",
+        }
+    }
+
+    pub fn parse(value: &str) -> Result<Self, Invalid> {
+        Self::ALL
+            .into_iter()
+            .find(|f| f.as_str() == value)
+            .ok_or_else(|| Invalid::new("invalid_profile_field", "Champ de profil inconnu."))
+    }
+}
+
+/// The profile fields an organization's admins changed. A national list never overwrites them
+/// afterwards, so loading a list again after an edit changes nothing (issue 6, item 8).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EditedFields(BTreeSet<ProfileField>);
+
+impl EditedFields {
+    pub fn parse<'a>(names: impl IntoIterator<Item = &'a str>) -> Result<Self, Invalid> {
+        names
+            .into_iter()
+            .map(ProfileField::parse)
+            .collect::<Result<_, _>>()
+            .map(EditedFields)
+    }
+
+    pub fn contains(&self, field: ProfileField) -> bool {
+        self.0.contains(&field)
+    }
+
+    /// The field names, in a stable order (as stored).
+    pub fn names(&self) -> Vec<&'static str> {
+        self.0.iter().map(|f| f.as_str()).collect()
+    }
+
+    /// These fields, and every one whose value differs between `before` and `after` an edit.
+    pub fn with_changes(&self, before: &Profile, after: &Profile) -> EditedFields {
+        let changed = ProfileField::ALL
+            .into_iter()
+            .filter(|f| before.get(*f) != after.get(*f));
+        EditedFields(self.0.iter().copied().chain(changed).collect())
+    }
+}
+
+/// What an organization's admins edit (R-ORG-6).
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct Profile {
+    pub name: String,
+    pub brand: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub website: Option<String>,
+    pub description: Option<String>,
+}
+
+/// Profile fields a PATCH carries: absent leaves a field as is, an empty string clears it.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProfileEdit {
+    pub name: Option<String>,
+    pub brand: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub website: Option<String>,
+    pub description: Option<String>,
+}
+
+impl ProfileEdit {
+    pub fn is_empty(&self) -> bool {
+        [
+            &self.name,
+            &self.brand,
+            &self.phone,
+            &self.email,
+            &self.website,
+            &self.description,
+        ]
+        .iter()
+        .all(|f| f.is_none())
+    }
+}
+
+/// Longest name and description of an organization, in characters.
+pub const NAME_MAX_CHARS: usize = 255;
+pub const DESCRIPTION_MAX_CHARS: usize = 5000;
+
+impl Profile {
+    /// Applies an edit; a name of 1–255 characters and a valid e-mail, or the field errors.
+    pub fn apply(&mut self, edit: ProfileEdit) -> Result<(), Error> {
+        let mut errors = FieldErrors::new();
+        if let Some(name) = edit.name {
+            let name = name.trim();
+            if name.is_empty() || name.chars().count() > NAME_MAX_CHARS {
+                errors.insert(
+                    "name".into(),
+                    vec!["Le nom doit comporter entre 1 et 255 caractères.".into()],
+                );
+            }
+            self.name = name.to_owned();
+        }
+        let email = match edit.email.as_deref().map(str::trim) {
+            None => None,
+            Some("") => Some(String::new()),
+            Some(email) => match Email::parse(email) {
+                Ok(email) => Some(email.as_str().to_owned()),
+                Err(invalid) => {
+                    errors.insert("email".into(), vec![invalid.message]);
+                    None
+                }
+            },
+        };
+        let limits = [
+            ("brand", &edit.brand, 255),
+            ("phone", &edit.phone, 30),
+            ("website", &edit.website, 255),
+            ("description", &edit.description, DESCRIPTION_MAX_CHARS),
+        ];
+        for (field, value, max) in limits {
+            if value
+                .as_deref()
+                .is_some_and(|v| v.trim().chars().count() > max)
+            {
+                errors.insert(field.into(), vec![format!("Au plus {max} caractères.")]);
+            }
+        }
+        if !errors.is_empty() {
+            return Err(Error::fields(errors));
+        }
+        for (target, value) in [
+            (&mut self.brand, edit.brand),
+            (&mut self.phone, edit.phone),
+            (&mut self.email, email),
+            (&mut self.website, edit.website),
+            (&mut self.description, edit.description),
+        ] {
+            if let Some(value) = value {
+                let value = value.trim().to_owned();
+                *target = (!value.is_empty()).then_some(value);
+            }
+        }
+        Ok(())
+    }
+
+    pub fn get(&self, field: ProfileField) -> Option<&str> {
+        match field {
+            ProfileField::Name => Some(&self.name),
+            ProfileField::Brand => self.brand.as_deref(),
+            ProfileField::Phone => self.phone.as_deref(),
+            ProfileField::Email => self.email.as_deref(),
+            ProfileField::Website => self.website.as_deref(),
+            ProfileField::Description => self.description.as_deref(),
+        }
+    }
+
+    /// This profile once a list describing it as `listed` is loaded: the list's values, except
+    /// for the fields the organization edited; lists carry no phone nor e-mail, so those stay.
+    pub fn updated_by_list(&self, listed: Profile, edited: &EditedFields) -> Profile {
+        let pick = |field, listed: Option<String>, current: &Option<String>| {
+            if edited.contains(field) {
+                current.clone()
+            } else {
+                listed
+            }
+        };
+        Profile {
+            name: if edited.contains(ProfileField::Name) {
+                self.name.clone()
+            } else {
+                listed.name
+            },
+            brand: pick(ProfileField::Brand, listed.brand, &self.brand),
+            phone: self.phone.clone(),
+            email: self.email.clone(),
+            website: pick(ProfileField::Website, listed.website, &self.website),
+            description: pick(
+                ProfileField::Description,
+                listed.description,
+                &self.description,
+            ),
         }
     }
 }
@@ -494,6 +731,51 @@ mod tests {
     }
 
     #[test]
+    fn r_org_4_other_is_always_not_required() {
+        let today = date("2026-01-01");
+        let other = prescriber("OTHER");
+        for (status, code) in [
+            (AuthorizationStatus::NotSet, "orienteur_not_required"),
+            (AuthorizationStatus::Refused, "orienteur_not_required"),
+            (
+                AuthorizationStatus::Validated,
+                "orienteur_cannot_be_authorized",
+            ),
+        ] {
+            let (field, invalid) = Authorization::decide(other, status, None, today).unwrap_err();
+            assert_eq!((field, invalid.code), ("status", code), "{status:?}");
+        }
+        assert_eq!(
+            Authorization::decide(other, AuthorizationStatus::NotRequired, None, today),
+            Ok(Authorization {
+                status: AuthorizationStatus::NotRequired,
+                valid_until: None
+            })
+        );
+        // Lists: whatever they still carry for an orienteur, except VALIDATED.
+        for status in [
+            None,
+            Some(AuthorizationStatus::NotSet),
+            Some(AuthorizationStatus::Refused),
+            Some(AuthorizationStatus::NotRequired),
+        ] {
+            let imported = Authorization::imported(other, status, today).unwrap();
+            assert_eq!(
+                imported.status,
+                AuthorizationStatus::NotRequired,
+                "{status:?}"
+            );
+        }
+        // Other prescribers keep the statuses a list gives them.
+        assert_eq!(
+            Authorization::imported(prescriber("ML"), Some(AuthorizationStatus::Refused), today)
+                .unwrap()
+                .status,
+            AuthorizationStatus::Refused
+        );
+    }
+
+    #[test]
     fn r_org_4_prefectoral_needs_an_end_within_five_years() {
         let today = date("2026-03-01");
         let ohpd = prescriber("OHPD");
@@ -569,6 +851,73 @@ mod tests {
         assert!(
             Authorization::imported(structure, Some(AuthorizationStatus::Validated), today)
                 .is_err()
+        );
+    }
+
+    fn listed_profile() -> Profile {
+        Profile {
+            name: "Nom de la liste".into(),
+            brand: Some("Marque de la liste".into()),
+            phone: None,
+            email: None,
+            website: Some("https://liste.example".into()),
+            description: Some("Selon la liste".into()),
+        }
+    }
+
+    #[test]
+    fn an_edit_records_the_fields_it_changed_and_keeps_earlier_ones() {
+        let before = listed_profile();
+        let mut after = before.clone();
+        after
+            .apply(ProfileEdit {
+                brand: Some("Notre marque".into()),
+                website: Some("https://liste.example".into()),
+                description: Some(String::new()),
+                phone: Some("0490000000".into()),
+                ..ProfileEdit::default()
+            })
+            .unwrap();
+        let earlier = EditedFields::parse(["email"]).unwrap();
+
+        let edited = earlier.with_changes(&before, &after);
+
+        // The website was sent unchanged: the list still owns it.
+        assert_eq!(edited.names(), ["brand", "phone", "email", "description"]);
+        assert_eq!(EditedFields::parse(edited.names()), Ok(edited));
+        assert!(EditedFields::parse(["siret"]).is_err());
+    }
+
+    #[test]
+    fn a_list_never_overwrites_edited_fields() {
+        let current = Profile {
+            name: "Nom édité".into(),
+            brand: Some("Notre marque".into()),
+            phone: Some("0490000000".into()),
+            email: Some("contact@nous.example".into()),
+            website: Some("https://ancienne-liste.example".into()),
+            description: None,
+        };
+        let edited = EditedFields::parse(["name", "brand", "description", "phone"]).unwrap();
+
+        let loaded = current.updated_by_list(listed_profile(), &edited);
+
+        assert_eq!(
+            loaded,
+            Profile {
+                website: Some("https://liste.example".into()),
+                ..current.clone()
+            }
+        );
+        // Nothing edited: the list's values, and still the organization's phone and e-mail.
+        let loaded = current.updated_by_list(listed_profile(), &EditedFields::default());
+        assert_eq!(
+            loaded,
+            Profile {
+                phone: current.phone.clone(),
+                email: current.email.clone(),
+                ..listed_profile()
+            }
         );
     }
 

@@ -117,3 +117,18 @@ impl Actor {
         })
     }
 }
+
+/// For endpoints called by the deployment rather than a user (bootstrap, scheduled delivery): the
+/// bearer token must equal the secret Spin variable `variable` (empty = endpoint disabled).
+/// Compared by hash, so the comparison takes the same time whatever the prefix matched.
+pub fn require_deployment_secret(ctx: &Ctx, variable: &str) -> Result<(), Error> {
+    let configured = spin_sdk::variables::get(variable)
+        .map_err(|e| Error::internal(format!("variable {variable}: {e:?}")))?;
+    let presented = bearer_token(ctx).unwrap_or("");
+    if configured.is_empty()
+        || sha256_hex(presented.as_bytes()) != sha256_hex(configured.as_bytes())
+    {
+        return Err(Error::Unauthenticated);
+    }
+    Ok(())
+}

@@ -3,13 +3,22 @@
 
 pub use spin_sdk::sqlite::Value;
 use spin_sdk::sqlite::{self, Connection, QueryResult};
+use std::cell::Cell;
+use std::time::{Duration, Instant};
 use tremplin_domain::Error;
 
 use crate::migrations;
 
-/// How long a writer waits for SQLite's lock before giving up (another request holds it).
-const LOCK_WAIT_ATTEMPTS: u32 = 200;
-const LOCK_WAIT_STEP: std::time::Duration = std::time::Duration::from_millis(10);
+/// The longest a request waits, in total, for SQLite's locks held by other requests; then it
+/// gets a 503 with `Retry-After` and has changed nothing. Spin's SQLite (rusqlite) waits up to
+/// 5 s per statement by default (SQLite's busy timeout); the connection's busy timeout is set to
+/// what is left of this budget instead, so the waits of all attempts add up to at most this.
+const LOCK_WAIT_BUDGET: Duration = Duration::from_secs(3);
+/// A `BEGIN IMMEDIATE` that SQLite refuses before its busy timeout ran out is tried again after
+/// this pause, within the budget.
+const LOCK_RETRY_PAUSE: Duration = Duration::from_millis(5);
+/// What a 503 asks the client to wait before trying again.
+const BUSY_RETRY_AFTER_SECONDS: u64 = 1;
 
 /// A statement failed. Keeps SQLite's message so constraint violations can become field errors.
 #[derive(Debug)]
@@ -24,6 +33,7 @@ impl DbError {
             .map(str::trim)
     }
 
+    /// SQLite's `SQLITE_BUSY`: another connection held the lock past the busy timeout.
     fn is_locked(&self) -> bool {
         self.0.contains("database is locked") || self.0.contains("SQLITE_BUSY")
     }
@@ -38,14 +48,25 @@ impl From<sqlite::Error> for DbError {
     }
 }
 
+/// A statement that waited out the lock budget is a 503 (the caller may retry), any other
+/// failure a 500.
 impl From<DbError> for Error {
     fn from(error: DbError) -> Self {
-        Error::internal(format!("sqlite: {}", error.0))
+        if error.is_locked() {
+            Error::ServiceUnavailable {
+                retry_after_seconds: BUSY_RETRY_AFTER_SECONDS,
+            }
+        } else {
+            Error::internal(format!("sqlite: {}", error.0))
+        }
     }
 }
 
 pub struct Db {
     connection: Connection,
+    /// What is left of [`LOCK_WAIT_BUDGET`] for this request, and the busy timeout set now.
+    lock_wait_left: Cell<Duration>,
+    busy_timeout: Cell<Duration>,
 }
 
 impl Db {
@@ -53,7 +74,13 @@ impl Db {
     pub fn open() -> Result<Db, Error> {
         let connection = Connection::open_default()
             .map_err(|e| Error::internal(format!("sqlite open: {e:?}")))?;
-        let db = Db { connection };
+        let db = Db {
+            connection,
+            lock_wait_left: Cell::new(LOCK_WAIT_BUDGET),
+            busy_timeout: Cell::new(Duration::MAX),
+        };
+        // Reads wait for a committing writer too: never longer than the budget.
+        db.set_busy_timeout(LOCK_WAIT_BUDGET)?;
         migrations::ensure_current(&db)?;
         Ok(db)
     }
@@ -70,14 +97,17 @@ impl Db {
     }
 
     /// Runs `work` inside `BEGIN IMMEDIATE … COMMIT`; any error rolls back. IMMEDIATE takes the
-    /// write lock up front so two racing writers are ordered by SQLite, not interleaved.
+    /// write lock up front so two racing writers are ordered by SQLite, not interleaved. Waiting
+    /// for the lock (at BEGIN, and at COMMIT for readers to finish) is bounded by
+    /// [`LOCK_WAIT_BUDGET`]: past it, 503 `database_busy` and nothing written.
     pub fn transaction<T>(&self, work: impl FnOnce(&Db) -> Result<T, Error>) -> Result<T, Error> {
         // Foreign keys are a per-connection setting, off by default, and only writes need them;
         // it cannot change inside a transaction, hence here.
         self.execute("PRAGMA foreign_keys = ON", &[])?;
         self.begin_immediate()?;
         match work(self) {
-            Ok(value) => match self.execute("COMMIT", &[]) {
+            // A COMMIT refused with SQLITE_BUSY leaves the transaction open: roll it back.
+            Ok(value) => match self.timed_lock_wait("COMMIT") {
                 Ok(()) => Ok(value),
                 Err(error) => {
                     self.rollback();
@@ -92,16 +122,47 @@ impl Db {
     }
 
     fn begin_immediate(&self) -> Result<(), DbError> {
-        let mut attempt = 0;
         loop {
-            match self.execute("BEGIN IMMEDIATE", &[]) {
-                Err(error) if error.is_locked() && attempt < LOCK_WAIT_ATTEMPTS => {
-                    attempt += 1;
-                    std::thread::sleep(LOCK_WAIT_STEP);
+            match self.timed_lock_wait("BEGIN IMMEDIATE") {
+                Err(error) if error.is_locked() && !self.lock_wait_left.get().is_zero() => {
+                    std::thread::sleep(LOCK_RETRY_PAUSE.min(self.lock_wait_left.get()));
+                    self.spend_lock_wait(LOCK_RETRY_PAUSE);
                 }
                 other => return other,
             }
         }
+    }
+
+    /// Runs a statement that takes a lock, with the busy timeout set to what is left of the
+    /// budget, and takes the time it took off the budget.
+    fn timed_lock_wait(&self, sql: &str) -> Result<(), DbError> {
+        let left = self.lock_wait_left.get();
+        if left.is_zero() {
+            return Err(DbError("database is locked: lock wait budget spent".into()));
+        }
+        self.set_busy_timeout(left)?;
+        let started = Instant::now();
+        let result = self.execute(sql, &[]);
+        self.spend_lock_wait(started.elapsed());
+        result
+    }
+
+    fn spend_lock_wait(&self, waited: Duration) {
+        self.lock_wait_left
+            .set(self.lock_wait_left.get().saturating_sub(waited));
+    }
+
+    /// SQLite's busy timeout of this connection, in whole milliseconds (set only when it changes).
+    fn set_busy_timeout(&self, timeout: Duration) -> Result<(), DbError> {
+        let timeout = Duration::from_millis(timeout.as_millis() as u64);
+        if timeout != self.busy_timeout.get() {
+            self.execute(
+                &format!("PRAGMA busy_timeout = {}", timeout.as_millis()),
+                &[],
+            )?;
+            self.busy_timeout.set(timeout);
+        }
+        Ok(())
     }
 
     fn rollback(&self) {

@@ -3,7 +3,7 @@
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use spin_sdk::http::{Method, Request, Response};
+use spin_sdk::http::{IncomingRequest, Method, OutgoingResponse, Response, ResponseOutparam};
 use std::cell::OnceCell;
 use tremplin_domain::{Clock, Error, FieldErrors};
 
@@ -11,6 +11,7 @@ use crate::auth::{self, Actor};
 use crate::clock;
 use crate::db::Db;
 use crate::idempotency;
+use crate::outbox;
 
 /// Larger bodies are refused with 413 before parsing (imports send batches below it).
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -43,71 +44,187 @@ pub struct Ctx {
     pub clock: Clock,
     db: OnceCell<Db>,
     actor: OnceCell<Actor>,
+    /// Set when this request claimed outbox messages: it delivers them after its answer.
+    delivery_lease: OnceCell<String>,
 }
 
-/// Entry point of every component: routes, runs the handler, maps any error to a problem.
-pub fn serve(request: Request, routes: &[Route]) -> Response {
-    let method = request.method().clone();
-    let path = request.path().to_owned();
-    let response = dispatch(request, routes);
-    if response.status() >= &500 {
-        eprintln!("{method} {path} -> {}", response.status());
+/// Entry point of every component (`#[http_component] async fn handle(request, response_out)`):
+/// routes, refuses oversized bodies before reading them, runs the handler, maps any error to a
+/// problem, sends the answer, then delivers the e-mails the request queued (see [`outbox`]).
+pub async fn serve(request: IncomingRequest, response_out: ResponseOutparam, routes: &[Route]) {
+    let method: Method = request.method().into();
+    let (response, ctx) = match prepare(request, &method, routes).await {
+        Ok((route, ctx)) => {
+            let result = if ctx.method == Method::Post {
+                idempotency::replay_or_run(&ctx, route.handler)
+            } else {
+                (route.handler)(&ctx)
+            };
+            (answer(&method, route.pattern, result), Some(ctx))
+        }
+        Err(Refused {
+            pattern,
+            error,
+            allow,
+        }) => {
+            let mut response = answer(&method, pattern, Err(error));
+            if let Some(allow) = allow {
+                response.set_header("allow", allow);
+            }
+            (response, None)
+        }
+    };
+    send(response_out, response).await;
+    if let Some(lease) = ctx.as_ref().and_then(|ctx| ctx.delivery_lease.get()) {
+        outbox::deliver_claimed(ctx.as_ref().expect("matched Some"), lease).await;
     }
-    response
 }
 
-fn dispatch(request: Request, routes: &[Route]) -> Response {
-    let path = request.path().to_owned();
+/// What a log line names instead of the path when no route matched.
+const NO_ROUTE: &str = "(aucune route)";
+
+/// The error answer, logged by route pattern, status and code: never the raw path (invitation
+/// codes travel in paths), never a body, an e-mail or a NIR.
+fn answer(method: &Method, pattern: &str, result: Result<Response, Error>) -> Response {
+    result.unwrap_or_else(|error| {
+        eprintln!("{method} {pattern} -> {} {}", error.status(), error.code());
+        problem(&error)
+    })
+}
+
+/// A request refused before its handler ran (`allow`: the methods of a 405).
+struct Refused<'r> {
+    pattern: &'r str,
+    error: Error,
+    allow: Option<String>,
+}
+
+/// Matches the route, checks `Content-Length` before reading, reads the body within the limit
+/// (a body without a length is cut off at the limit too) and builds the context.
+async fn prepare<'r>(
+    request: IncomingRequest,
+    method: &Method,
+    routes: &'r [Route],
+) -> Result<(&'r Route, Ctx), Refused<'r>> {
+    let path_with_query = request.path_with_query().unwrap_or_default();
+    let (path, query) = path_with_query
+        .split_once('?')
+        .unwrap_or((path_with_query.as_str(), ""));
+    let (route, params) = find_route(routes, method, path)?;
+    let fail = |error| Refused {
+        pattern: route.pattern,
+        error,
+        allow: None,
+    };
+    let headers: Vec<(String, String)> = request
+        .headers()
+        .entries()
+        .into_iter()
+        .map(|(name, value)| {
+            (
+                name.to_ascii_lowercase(),
+                String::from_utf8(value).unwrap_or_default(),
+            )
+        })
+        .collect();
+    let too_large = Error::PayloadTooLarge {
+        limit_bytes: MAX_BODY_BYTES,
+    };
+    let declared = headers
+        .iter()
+        .find(|(name, _)| name == "content-length")
+        .map(|(_, value)| value.trim().parse::<u64>());
+    match declared {
+        Some(Ok(length)) if length > MAX_BODY_BYTES as u64 => return Err(fail(too_large)),
+        Some(Err(_)) => {
+            return Err(fail(bad_request(
+                "invalid_content_length",
+                "L'en-tête Content-Length n'est pas un nombre d'octets.",
+                Some("Content-Length".to_owned()),
+            )))
+        }
+        _ => {}
+    }
+    let body = read_body(request).await.map_err(fail)?;
+    let clock = clock::current().map_err(fail)?;
+    Ok((
+        route,
+        Ctx {
+            method: method.clone(),
+            path: path.to_owned(),
+            query: query.to_owned(),
+            headers,
+            body,
+            params,
+            clock,
+            db: OnceCell::new(),
+            actor: OnceCell::new(),
+            delivery_lease: OnceCell::new(),
+        },
+    ))
+}
+
+async fn read_body(request: IncomingRequest) -> Result<Vec<u8>, Error> {
+    use futures::StreamExt;
+    let mut stream = std::pin::pin!(request.into_body_stream());
+    let mut body = Vec::new();
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(|e| {
+            bad_request(
+                "unreadable_body",
+                &format!("Le corps de la requête n'a pas pu être lu ({e:?})."),
+                None,
+            )
+        })?;
+        if body.len() + chunk.len() > MAX_BODY_BYTES {
+            return Err(Error::PayloadTooLarge {
+                limit_bytes: MAX_BODY_BYTES,
+            });
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+/// The route for `method` and `path`: 404 when no pattern matches, 405 with `Allow` when the
+/// path exists for other methods.
+fn find_route<'r>(
+    routes: &'r [Route],
+    method: &Method,
+    path: &str,
+) -> Result<(&'r Route, Vec<(String, String)>), Refused<'r>> {
     let matching: Vec<(&Route, Vec<(String, String)>)> = routes
         .iter()
-        .filter_map(|r| match_pattern(r.pattern, &path).map(|params| (r, params)))
+        .filter_map(|r| match_pattern(r.pattern, path).map(|params| (r, params)))
         .collect();
-    if matching.is_empty() {
-        return problem(&Error::not_found());
-    }
-    let allowed: Vec<String> = matching.iter().map(|(r, _)| r.method.to_string()).collect();
-    let Some((route, params)) = matching
-        .into_iter()
-        .find(|(r, _)| &r.method == request.method())
-    else {
-        let mut response = problem(&Error::MethodNotAllowed);
-        response.set_header("allow", allowed.join(", "));
-        return response;
-    };
-    let clock = match clock::current() {
-        Ok(clock) => clock,
-        Err(error) => return problem(&error),
-    };
-    let ctx = Ctx {
-        method: request.method().clone(),
-        path,
-        query: request.query().to_owned(),
-        headers: request
-            .headers()
-            .map(|(name, value)| {
-                (
-                    name.to_ascii_lowercase(),
-                    value.as_str().unwrap_or("").to_owned(),
-                )
-            })
-            .collect(),
-        body: request.into_body(),
-        params,
-        clock,
-        db: OnceCell::new(),
-        actor: OnceCell::new(),
-    };
-    if ctx.body.len() > MAX_BODY_BYTES {
-        return problem(&Error::PayloadTooLarge {
-            limit_bytes: MAX_BODY_BYTES,
+    let Some(pattern) = matching.first().map(|(r, _)| r.pattern) else {
+        return Err(Refused {
+            pattern: NO_ROUTE,
+            error: Error::not_found(),
+            allow: None,
         });
-    }
-    let result = if ctx.method == Method::Post {
-        idempotency::replay_or_run(&ctx, route.handler)
-    } else {
-        (route.handler)(&ctx)
     };
-    result.unwrap_or_else(|error| problem(&error))
+    let allowed: Vec<String> = matching.iter().map(|(r, _)| r.method.to_string()).collect();
+    matching
+        .into_iter()
+        .find(|(r, _)| &r.method == method)
+        .ok_or(Refused {
+            pattern,
+            error: Error::MethodNotAllowed,
+            allow: Some(allowed.join(", ")),
+        })
+}
+
+async fn send(response_out: ResponseOutparam, mut response: Response) {
+    let body = std::mem::take(response.body_mut());
+    match OutgoingResponse::try_from(response) {
+        Ok(outgoing) => {
+            if let Err(e) = response_out.set_with_body(outgoing, body).await {
+                eprintln!("answer not sent: {e}");
+            }
+        }
+        Err(e) => eprintln!("answer not converted: {e}"),
+    }
 }
 
 /// `/api/v1/organizations/:id/members` against a path; captures `:name` segments.
@@ -171,6 +288,20 @@ impl Ctx {
         Ok(self.db.get_or_init(|| db))
     }
 
+    /// The id of the authenticated caller, if this request authenticated one.
+    pub fn actor_id(&self) -> Option<&str> {
+        self.actor.get().map(|a| a.user.id.as_str())
+    }
+
+    /// This request's claim on outbox messages (made once): it delivers them after its answer.
+    pub fn delivery_lease(&self) -> Result<String, Error> {
+        if let Some(lease) = self.delivery_lease.get() {
+            return Ok(lease.clone());
+        }
+        let lease = crate::ids::new_secret()?;
+        Ok(self.delivery_lease.get_or_init(|| lease).clone())
+    }
+
     /// The authenticated caller (401 without a valid bearer token).
     pub fn actor(&self) -> Result<&Actor, Error> {
         if let Some(actor) = self.actor.get() {
@@ -224,7 +355,7 @@ impl Ctx {
             db,
             crate::repo::audit::Entry {
                 at: &now,
-                actor_user_id: self.actor.get().map(|a| a.user.id.as_str()),
+                actor_user_id: self.actor_id(),
                 organization_id,
                 action,
                 entity,
@@ -273,15 +404,8 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, Error> {
             Some("body".to_owned()),
         ));
     }
-    serde_path_to_error::deserialize(value).map_err(|error| {
-        let path = error.path().to_string();
-        let inner = error.into_inner();
-        bad_request(
-            "invalid_body",
-            &french_json_message(&inner),
-            Some(data_error_field(&inner, &path)),
-        )
-    })
+    tremplin_domain::body::from_value(value)
+        .map_err(|(field, error)| bad_request("invalid_body", &error.french(), Some(field)))
 }
 
 fn bad_request(code: &'static str, detail: &str, field: Option<String>) -> Error {
@@ -294,64 +418,6 @@ fn bad_request(code: &'static str, detail: &str, field: Option<String>) -> Error
         detail: detail.to_owned(),
         errors,
     }
-}
-
-/// serde names missing and unknown fields in its message, not in its path: take them from there.
-fn data_error_field(error: &serde_json::Error, path: &str) -> String {
-    let text = error.to_string();
-    let quoted = text.split('`').nth(1).map(str::to_owned);
-    let named = if text.starts_with("missing field") || text.starts_with("unknown field") {
-        quoted
-    } else {
-        None
-    };
-    match (named, path) {
-        (Some(name), "." | "") => name,
-        // Some deserializers already end the path with the unknown field's name.
-        (Some(name), prefix) if prefix.ends_with(name.as_str()) => prefix.to_owned(),
-        (Some(name), prefix) => format!("{prefix}.{name}"),
-        (None, "." | "") => "body".to_owned(),
-        (None, path) => path.to_owned(),
-    }
-}
-
-fn french_json_message(error: &serde_json::Error) -> String {
-    let text = error.to_string();
-    let quoted = text.split('`').nth(1).unwrap_or("");
-    if text.starts_with("missing field") {
-        "Ce champ est obligatoire.".to_owned()
-    } else if text.starts_with("unknown field") {
-        format!("Champ inconnu : « {quoted} ».")
-    } else if text.starts_with("invalid type") {
-        format!(
-            "Type incorrect (attendu : {}).",
-            french_expected(text.rsplit("expected ").next().unwrap_or(""))
-        )
-    } else if text.starts_with("unknown variant") {
-        format!("Valeur inconnue : « {quoted} ».")
-    } else {
-        format!("Valeur invalide : {text}")
-    }
-}
-
-fn french_expected(expected: &str) -> &'static str {
-    const NAMES: &[(&[&str], &str)] = &[
-        (&["sequence"], "liste"),
-        (&["struct", "map"], "objet"),
-        (&["string", "str"], "texte"),
-        (&["bool"], "booléen"),
-        (&["f32", "f64", "float"], "nombre"),
-        (
-            &[
-                "integer", "i8", "i16", "i32", "i64", "u8", "u16", "u32", "u64",
-            ],
-            "nombre entier",
-        ),
-    ];
-    NAMES
-        .iter()
-        .find(|(words, _)| words.iter().any(|w| expected.contains(w)))
-        .map_or("autre type", |(_, name)| name)
 }
 
 /// Percent-decoding of a path segment or query value; `None` if not valid UTF-8.
@@ -387,13 +453,17 @@ pub fn no_content() -> Result<Response, Error> {
     Ok(Response::new(204, ()))
 }
 
+/// Where a problem's `type` points: a page of the app itself (the `assets` component) that
+/// explains the error in French and what to do.
+pub const PROBLEM_PAGES: &str = "/problemes/";
+
 /// The one mapping of an [`Error`] to RFC 9457 `application/problem+json`.
 pub fn problem(error: &Error) -> Response {
     if let Error::Internal { detail } = error {
         eprintln!("internal error: {detail}");
     }
     let body = serde_json::json!({
-        "type": format!("https://tremplin.beta.gouv.fr/problems/{}", error.code()),
+        "type": format!("{PROBLEM_PAGES}{}", error.code()),
         "title": error.title(),
         "status": error.status(),
         "detail": error.detail(),

@@ -9,6 +9,7 @@ pub mod http;
 pub mod idempotency;
 pub mod ids;
 pub mod migrations;
+pub mod outbox;
 pub mod repo;
 
 pub use http::{json, no_content, problem, route, serve, Ctx, Route};

@@ -17,6 +17,17 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "directory",
         include_str!("../migrations/0002_directory.sql"),
     ),
+    (3, "outbox", include_str!("../migrations/0003_outbox.sql")),
+    (
+        4,
+        "login_throttle",
+        include_str!("../migrations/0004_login_throttle.sql"),
+    ),
+    (
+        5,
+        "directory_edits",
+        include_str!("../migrations/0005_directory_edits.sql"),
+    ),
 ];
 
 pub const LATEST_VERSION: i64 = MIGRATIONS[MIGRATIONS.len() - 1].0;

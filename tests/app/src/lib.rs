@@ -34,8 +34,13 @@ pub fn runtime() -> Arc<Runtime> {
 
 pub struct TestApp {
     pub app: App,
+    /// The local e-mail API the app delivers to (README "E-mail").
+    pub mailbox: tremplin_mailbox::Mailbox,
     _state: tempfile::TempDir,
 }
+
+/// The secret tests deploy the scheduled delivery endpoint with.
+pub const DELIVERY_TOKEN: &str = "test-delivery-secret";
 
 pub struct TestResponse {
     pub status: u16,
@@ -182,18 +187,66 @@ impl TestApp {
         Self::spawn_with(&[]).await
     }
 
-    /// A fresh app with extra Spin variables (e.g. `("today", "2026-03-02")`).
+    /// A fresh app with extra Spin variables (e.g. `("today", "2026-03-02")`), delivering its
+    /// e-mail to a mailbox of its own.
     pub async fn spawn_with(variables: &[(&str, &str)]) -> TestApp {
         let state = tempfile::tempdir().expect("tempdir");
-        let mut vars: HashMap<String, String> =
-            HashMap::from([("bootstrap_token".to_owned(), BOOTSTRAP_TOKEN.to_owned())]);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("mailbox port");
+        let (mailbox, address) = tremplin_mailbox::Mailbox::spawn(listener);
+        let mut vars: HashMap<String, String> = HashMap::from([
+            ("bootstrap_token".to_owned(), BOOTSTRAP_TOKEN.to_owned()),
+            ("delivery_token".to_owned(), DELIVERY_TOKEN.to_owned()),
+            ("email_api_origin".to_owned(), format!("http://{address}")),
+            (
+                "email_api_url".to_owned(),
+                format!("http://{address}{}", tremplin_mailbox::MESSAGES_PATH),
+            ),
+            ("email_api_key".to_owned(), "test-email-key".to_owned()),
+            ("demo_data".to_owned(), "true".to_owned()),
+        ]);
         vars.extend(
             variables
                 .iter()
                 .map(|(k, v)| (k.to_string(), v.to_string())),
         );
         let app = App::new(runtime(), state.path().to_path_buf(), vars).expect("app");
-        TestApp { app, _state: state }
+        TestApp {
+            app,
+            mailbox,
+            _state: state,
+        }
+    }
+
+    /// The messages delivered to `email` once there are at least `count` (delivery runs after
+    /// the answer of the act that queued them). Waits for that event, for 10 s at most.
+    pub async fn mail_to(&self, email: &str, count: usize) -> Vec<Value> {
+        for _ in 0..1_000 {
+            let mails: Vec<Value> = self
+                .mailbox
+                .messages()
+                .into_iter()
+                .filter(|m| m["to"] == json!([email]))
+                .collect();
+            if mails.len() >= count {
+                return mails;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        panic!(
+            "no {count} message(s) for {email}: {:?}",
+            self.mailbox.messages()
+        );
+    }
+
+    /// Calls the scheduled delivery endpoint, as an external scheduler does.
+    pub async fn deliver(&self) -> Value {
+        self.post("/api/v1/admin/outbox/deliver")
+            .bearer(DELIVERY_TOKEN)
+            .send()
+            .await
+            .ok(200)
     }
 
     pub fn call(&self, method: Method, path: &str) -> Call<'_> {
@@ -235,20 +288,24 @@ impl TestApp {
             .unwrap_or_else(|e| panic!("count {table}: {e}"))
     }
 
-    /// Row counts of every table, to assert that a refused request changed nothing.
-    pub fn snapshot(&self) -> Vec<(String, i64)> {
+    /// Every table's rows as text, oldest first: equal snapshots mean that no row was added,
+    /// removed or changed anywhere, which is what a refused request must leave behind.
+    pub fn snapshot(&self) -> Vec<(String, Rows)> {
         let db = self.db();
         let mut statement = db
-            .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+            .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'table' ORDER BY name")
             .expect("tables");
-        let tables: Vec<String> = statement
-            .query_map([], |row| row.get(0))
+        let tables: Vec<(String, String)> = statement
+            .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
             .expect("tables")
-            .map(|r| r.expect("name"))
+            .map(|r| r.expect("table"))
             .collect();
         tables
             .into_iter()
-            .map(|t| (t.clone(), self.count(&t)))
+            .map(|(table, sql)| {
+                let rows = table_rows(&db, &table, &sql);
+                (table, rows)
+            })
             .collect()
     }
 
@@ -328,8 +385,10 @@ impl TestApp {
         }
     }
 
-    /// Invites `email` into `organization_id` on behalf of `token`; returns the invitation code.
+    /// Invites `email` into `organization_id` on behalf of `token`; returns the invitation code,
+    /// read from the e-mail the invitee received (the inviter never sees it).
     pub async fn invite(&self, organization_id: &str, token: &str, email: &str) -> String {
+        let received = self.mailbox.messages().len();
         let invitation = self
             .post(&format!(
                 "/api/v1/organizations/{organization_id}/invitations"
@@ -339,7 +398,19 @@ impl TestApp {
             .send()
             .await
             .ok(201);
-        invitation["code"].as_str().expect("code").to_owned()
+        assert!(
+            invitation.get("code").is_none(),
+            "the inviter got the code: {invitation}"
+        );
+        let before = self
+            .mailbox
+            .messages()
+            .iter()
+            .take(received)
+            .filter(|m| m["to"] == json!([email]))
+            .count();
+        let mails = self.mail_to(email, before + 1).await;
+        invitation_code(&mails[mails.len() - 1])
     }
 
     /// Accepts an invitation as the holder of `token`.
@@ -361,10 +432,134 @@ impl TestApp {
     }
 }
 
+/// The code in an invitation e-mail's link (`…/invitation.html?code=<64 hex digits>`).
+pub fn invitation_code(mail: &Value) -> String {
+    let text = mail["text"].as_str().expect("text");
+    let start = text.find("?code=").expect("invitation link") + "?code=".len();
+    text[start..start + 64].to_owned()
+}
+
 /// A valid fictitious SIRET: `98` + serial + the check digit the domain's parser accepts.
 pub fn luhn_siret(serial: u64) -> String {
     (0..10)
         .map(|check| format!("98{serial:011}{check}"))
         .find(|candidate| tremplin_domain::Siret::parse(candidate).is_ok())
         .expect("one check digit always fits")
+}
+
+/// One table's rows rendered as text, oldest first (see [`TestApp::snapshot`]). `Debug` shows
+/// the count and a digest, so a failed comparison names the table that changed without
+/// printing thousands of rows.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Rows(Vec<String>);
+
+impl std::fmt::Debug for Rows {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        self.0.hash(&mut hasher);
+        write!(f, "{} rows, digest {:016x}", self.0.len(), hasher.finish())
+    }
+}
+
+/// `rows -= n` forgets the `n` newest rows: those the act under test was expected to append
+/// (the audit row of an import that changed nothing else).
+impl std::ops::SubAssign<usize> for Rows {
+    fn sub_assign(&mut self, n: usize) {
+        self.0.truncate(self.0.len().saturating_sub(n));
+    }
+}
+
+/// Every row of `table` as text, in insertion (rowid) order; a table without rowid in
+/// primary-key order.
+fn table_rows(db: &rusqlite::Connection, table: &str, sql: &str) -> Rows {
+    let order = if sql.to_ascii_uppercase().contains("WITHOUT ROWID") {
+        let mut info = db
+            .prepare("SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk")
+            .expect("table info");
+        let keys: Vec<String> = info
+            .query_map([table], |row| row.get(0))
+            .expect("primary key")
+            .map(|r| r.expect("column"))
+            .collect();
+        keys.join(", ")
+    } else {
+        "rowid".to_owned()
+    };
+    let mut statement = db
+        .prepare(&format!("SELECT * FROM {table} ORDER BY {order}"))
+        .unwrap_or_else(|e| panic!("rows of {table}: {e}"));
+    let columns = statement.column_count();
+    let rows = statement
+        .query_map([], |row| {
+            (0..columns)
+                .map(|i| {
+                    Ok(match row.get_ref(i)? {
+                        rusqlite::types::ValueRef::Null => "NULL".to_owned(),
+                        rusqlite::types::ValueRef::Integer(n) => n.to_string(),
+                        rusqlite::types::ValueRef::Real(x) => format!("{x:?}"),
+                        rusqlite::types::ValueRef::Text(t) => {
+                            format!("{:?}", String::from_utf8_lossy(t))
+                        }
+                        rusqlite::types::ValueRef::Blob(b) => {
+                            b.iter().map(|byte| format!("{byte:02x}")).collect()
+                        }
+                    })
+                })
+                .collect::<rusqlite::Result<Vec<String>>>()
+                .map(|values| values.join("|"))
+        })
+        .unwrap_or_else(|e| panic!("rows of {table}: {e}"))
+        .map(|r| r.expect("row"))
+        .collect();
+    Rows(rows)
+}
+
+/// One row of `audit_log`: who did what, for which organization, to which entity.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Audit {
+    pub actor_user_id: Option<String>,
+    pub organization_id: Option<String>,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: String,
+    pub details: Value,
+}
+
+impl TestApp {
+    /// The id of the newest audit row (0 before any): take it just before the act under test.
+    pub fn audit_mark(&self) -> i64 {
+        self.db()
+            .query_row("SELECT COALESCE(MAX(id), 0) FROM audit_log", [], |row| {
+                row.get(0)
+            })
+            .expect("audit mark")
+    }
+
+    /// The audit rows written after `mark`, oldest first: what the act under test recorded.
+    pub fn audit_since(&self, mark: i64) -> Vec<Audit> {
+        let db = self.db();
+        let mut statement = db
+            .prepare(
+                "SELECT actor_user_id, organization_id, action, entity, entity_id, details \
+                 FROM audit_log WHERE id > ? ORDER BY id",
+            )
+            .expect("audit rows");
+        let rows = statement
+            .query_map([mark], |row| {
+                Ok(Audit {
+                    actor_user_id: row.get(0)?,
+                    organization_id: row.get(1)?,
+                    action: row.get(2)?,
+                    entity: row.get(3)?,
+                    entity_id: row.get(4)?,
+                    details: serde_json::from_str(&row.get::<_, String>(5)?)
+                        .expect("details are JSON"),
+                })
+            })
+            .expect("audit rows")
+            .map(|r| r.expect("audit row"))
+            .collect();
+        rows
+    }
 }

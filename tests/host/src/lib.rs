@@ -15,6 +15,7 @@
 mod cache;
 mod key_value;
 pub mod manifest;
+pub mod outbound;
 pub mod router;
 mod server;
 mod sqlite;
@@ -248,8 +249,9 @@ impl App {
         let path_and_query = parts.uri.path_and_query().map_or("/", |p| p.as_str());
         let full_url = format!("http://{host}{path_and_query}");
         parts.uri = full_url.parse().context("invalid request URI")?;
+        // Like Spin's trigger (`HeaderMap::insert`): a client-sent `spin-*` value is replaced.
         for (name, value) in route.spin_headers(&full_url, client_addr) {
-            parts.headers.append(
+            parts.headers.insert(
                 http::HeaderName::try_from(name)?,
                 http::HeaderValue::try_from(value)?,
             );
@@ -306,15 +308,20 @@ impl App {
         };
         let (parts, body) = response.into_parts();
         let body = body.collect().await;
-        match guest.await {
-            Ok(Ok(())) => {}
-            Ok(Err(e)) => eprintln!(
-                "tremplin-host: component `{id}` failed after its response started: {e:?}"
-            ),
-            Err(e) => eprintln!(
-                "tremplin-host: component `{id}` panicked after its response started: {e:?}"
-            ),
-        }
+        // Like Spin, the answer goes out once its body is complete; the guest may go on working
+        // after it (the outbox delivers e-mail then) until its handler returns.
+        let log_id = id.clone();
+        tokio::spawn(async move {
+            match guest.await {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => eprintln!(
+                    "tremplin-host: component `{log_id}` failed after its response started: {e:?}"
+                ),
+                Err(e) => eprintln!(
+                    "tremplin-host: component `{log_id}` panicked after its response started: {e:?}"
+                ),
+            }
+        });
         let body = body.map_err(|e| anyhow!("component `{id}`: response body failed: {e:?}"))?;
         Ok(http::Response::from_parts(parts, body.to_bytes().to_vec()))
     }
@@ -331,7 +338,7 @@ struct State {
     wasi: WasiCtx,
     http: WasiHttpCtx,
     table: ResourceTable,
-    hooks: DenyOutbound,
+    hooks: Outbound,
     app: Arc<AppInner>,
     component: Arc<manifest::Component>,
 }
@@ -350,7 +357,7 @@ impl State {
             wasi: wasi.build(),
             http: WasiHttpCtx::new(),
             table: ResourceTable::new(),
-            hooks: DenyOutbound,
+            hooks: Outbound::for_component(app, component)?,
             app: app.clone(),
             component: component.clone(),
         })
@@ -376,18 +383,53 @@ impl WasiHttpView for State {
     }
 }
 
-/// Outbound HTTP is refused, as Spin does for a component without `allowed_outbound_hosts`.
-struct DenyOutbound;
+/// Outbound HTTP to the component's `allowed_outbound_hosts` only, as Spin does; refused
+/// for anything else (and for every request of a component that lists none).
+struct Outbound {
+    allowed: Vec<outbound::AllowedOrigin>,
+}
+
+impl Outbound {
+    fn for_component(app: &AppInner, component: &manifest::Component) -> Result<Outbound> {
+        let allowed = component
+            .allowed_outbound_hosts
+            .iter()
+            .map(|template| {
+                let entry =
+                    variables::render(template, &app.runtime.manifest.variables, &app.variables)
+                        .map_err(|e| {
+                            anyhow!("component `{}` allowed_outbound_hosts: {e:?}", component.id)
+                        })?;
+                outbound::AllowedOrigin::parse(&entry).map_err(anyhow::Error::msg)
+            })
+            .collect::<Result<_>>()?;
+        Ok(Outbound { allowed })
+    }
+}
 
 type HttpFuture<T> = Box<dyn Future<Output = wasmtime_wasi_http::Result<T>> + Send>;
 
-impl WasiHttpHooks for DenyOutbound {
+impl WasiHttpHooks for Outbound {
     fn send_request(
         &mut self,
-        _request: http::Request<wasmtime_wasi_http::WasiBody>,
+        request: http::Request<wasmtime_wasi_http::WasiBody>,
         _options: Option<wasmtime_wasi_http::RequestOptions>,
         _fut: HttpFuture<()>,
     ) -> HttpFuture<(http::Response<wasmtime_wasi_http::WasiBody>, HttpFuture<()>)> {
-        Box::new(async { Err(wasmtime_wasi_http::Error::HttpRequestDenied) })
+        if !self
+            .allowed
+            .iter()
+            .any(|origin| origin.allows(request.uri()))
+        {
+            eprintln!(
+                "tremplin-host: outbound request to {} denied (not in allowed_outbound_hosts)",
+                request.uri()
+            );
+            return Box::new(async { Err(wasmtime_wasi_http::Error::HttpRequestDenied) });
+        }
+        Box::new(async move {
+            let response = outbound::send(request).await?;
+            Ok((response, Box::new(async { Ok(()) }) as HttpFuture<()>))
+        })
     }
 }

@@ -43,6 +43,8 @@ pub struct Component {
     pub key_value_stores: Vec<String>,
     pub sqlite_databases: Vec<String>,
     pub variables: BTreeMap<String, Template>,
+    /// `allowed_outbound_hosts`, templates over the application variables.
+    pub allowed_outbound_hosts: Vec<Template>,
     pub environment: BTreeMap<String, String>,
     /// `files` mounts as (directory on the host, absolute path in the guest), read-only.
     pub files: Vec<(PathBuf, String)>,
@@ -138,8 +140,22 @@ impl Manifest {
                 }
                 templates.insert(name, template);
             }
+            let mut allowed_outbound_hosts = Vec::new();
+            for entry in &c.allowed_outbound_hosts {
+                let template = Template::parse(entry)
+                    .map_err(anyhow::Error::msg)
+                    .with_context(|| format!("component `{id}` allowed_outbound_hosts"))?;
+                for var in template.variables() {
+                    ensure!(
+                        variables.contains_key(var),
+                        "component `{id}` allowed_outbound_hosts refers to unknown variable `{var}`"
+                    );
+                }
+                allowed_outbound_hosts.push(template);
+            }
             let component = Component {
                 id: id.clone(),
+                allowed_outbound_hosts,
                 source,
                 key_value_stores: c.key_value_stores,
                 sqlite_databases: c.sqlite_databases,
@@ -276,6 +292,8 @@ struct RawComponent {
     sqlite_databases: Vec<String>,
     #[serde(default)]
     variables: BTreeMap<String, String>,
+    #[serde(default)]
+    allowed_outbound_hosts: Vec<String>,
     #[serde(default)]
     environment: BTreeMap<String, String>,
     #[serde(default)]

@@ -90,6 +90,15 @@ pub fn resolve(
     let template = component_variables
         .get(name)
         .ok_or_else(|| Error::Undefined(format!("no variable for {component_id:?}.{name:?}")))?;
+    render(template, app_variables, overrides)
+}
+
+/// A template's text with each `{{ variable }}` replaced by the application variable's value.
+pub fn render(
+    template: &Template,
+    app_variables: &BTreeMap<String, Variable>,
+    overrides: &HashMap<String, String>,
+) -> Result<String, Error> {
     let mut value = String::new();
     for part in &template.0 {
         match part {

@@ -23,9 +23,11 @@ const DELETE_POST_CODES: &str = "DELETE FROM city_post_codes WHERE insee_code = 
 const INSERT_POST_CODE: &str = "INSERT INTO city_post_codes (post_code, insee_code) VALUES (?, ?)";
 const CITY_COLUMNS_BY_INSEE: &str = "SELECT insee_code, name, department_code, post_codes, \
     latitude, longitude FROM cities WHERE insee_code = ?";
-const SEARCH_BY_NAME: &str = "SELECT insee_code, name, department_code, post_codes, latitude, \
-    longitude FROM cities WHERE search_name >= ?1 AND search_name < ?1 || '~' \
-    ORDER BY population IS NULL, population DESC, name LIMIT ?2";
+/// Any of the prefixes (a JSON list) matches; each one is a range of `cities_search_name`.
+const SEARCH_BY_NAME: &str = "SELECT c.insee_code, c.name, c.department_code, c.post_codes, \
+    c.latitude, c.longitude FROM json_each(?1) p JOIN cities c \
+    ON c.search_name >= p.value AND c.search_name < p.value || '~' \
+    GROUP BY c.insee_code ORDER BY c.population IS NULL, c.population DESC, c.name LIMIT ?2";
 const SEARCH_BY_POST_CODE: &str = "SELECT c.insee_code, c.name, c.department_code, c.post_codes, \
     c.latitude, c.longitude FROM city_post_codes p JOIN cities c ON c.insee_code = p.insee_code \
     WHERE p.post_code >= ?1 AND p.post_code < ?1 || '~' \
@@ -121,9 +123,10 @@ pub fn find(db: &Db, insee_code: &str) -> Result<Option<Place>, Error> {
         .transpose()
 }
 
-/// Cities whose normalised name starts with `prefix`, most populated first.
-pub fn search_by_name(db: &Db, prefix: &str, limit: i64) -> Result<Vec<Place>, Error> {
-    db.query(SEARCH_BY_NAME, &[text(prefix), int(limit)])?
+/// Cities whose normalised name starts with one of `prefixes`, most populated first.
+pub fn search_by_name(db: &Db, prefixes: &[String], limit: i64) -> Result<Vec<Place>, Error> {
+    let list = serde_json::to_string(prefixes).map_err(|e| Error::internal(e.to_string()))?;
+    db.query(SEARCH_BY_NAME, &[text(list), int(limit)])?
         .map(Place::from_row)
 }
 

@@ -1,14 +1,15 @@
 //! Invitations to join an organization (R-ORG-7). The code is a bearer secret: stored hashed.
 
 use crate::db::{text, Db, Row};
-use tremplin_domain::Error;
+use tremplin_domain::date::format_rfc3339_utc;
+use tremplin_domain::{Clock, Date, Error};
 
 const INSERT_INVITATION: &str = "INSERT INTO invitations (id, code_hash, organization_id, email, \
     first_name, last_name, expires_at, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
 const COUNT_PENDING: &str = "SELECT COUNT(*) AS n FROM invitations \
     WHERE organization_id = ? AND accepted_at IS NULL AND expires_at > ?";
 const SELECT_BY_CODE_HASH: &str = "SELECT id, organization_id, email, first_name, last_name, \
-    expires_at, accepted_at FROM invitations WHERE code_hash = ?";
+    expires_at, accepted_at, created_by FROM invitations WHERE code_hash = ?";
 const MARK_ACCEPTED: &str =
     "UPDATE invitations SET accepted_at = ?, accepted_by = ? WHERE id = ? AND accepted_at IS NULL";
 const COUNT_INVITATIONS: &str = "SELECT COUNT(*) AS n FROM invitations";
@@ -23,6 +24,8 @@ pub struct Invitation {
     /// RFC 3339 UTC; sorts as text.
     pub expires_at: String,
     pub accepted_at: Option<String>,
+    /// The user who invited; what they may do is judged at acceptance (R-ORG-6).
+    pub created_by: String,
 }
 
 impl Invitation {
@@ -35,8 +38,32 @@ impl Invitation {
             last_name: row.text("last_name")?,
             expires_at: row.text("expires_at")?,
             accepted_at: row.opt_text("accepted_at")?,
+            created_by: row.text("created_by")?,
         })
     }
+
+    /// R-ORG-7, on the same clock as [`expires_at`].
+    pub fn is_expired(&self, clock: &Clock) -> bool {
+        self.expires_at <= format_rfc3339_utc(instant(clock))
+    }
+}
+
+/// The instant invitations are dated by: the real one, moved by as many whole days as the
+/// `today` variable is from the real date (none in production), so that with `today` set an
+/// invitation's validity runs on `today`'s calendar, at creation and at acceptance alike.
+fn instant(clock: &Clock) -> i64 {
+    let real_today = Date::from_unix_seconds(clock.now_unix());
+    clock.now_unix() + real_today.days_until(clock.today()) * 86_400
+}
+
+/// RFC 3339 UTC, `valid_days` from now on the invitations' clock (R-ORG-7).
+pub fn expires_at(clock: &Clock, valid_days: i64) -> String {
+    format_rfc3339_utc(instant(clock) + valid_days * 86_400)
+}
+
+/// "Now" for [`count_pending`], on the invitations' clock.
+pub fn now(clock: &Clock) -> String {
+    format_rfc3339_utc(instant(clock))
 }
 
 pub struct NewInvitation<'a> {

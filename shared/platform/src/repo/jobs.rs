@@ -12,8 +12,10 @@ const SELECT_JOB: &str =
     "SELECT id, structure_id, appellation_code, rome_code, title, contract_type, \
     open_positions, is_active, location_insee, description FROM job_descriptions \
     WHERE id = ? AND structure_id = ?";
-const SELECT_IMPORTED: &str = "SELECT id FROM job_descriptions \
+const SELECT_IMPORTED: &str = "SELECT id, is_active FROM job_descriptions \
     WHERE structure_id = ? AND appellation_code = ? AND source = ?";
+const COUNT_ACTIVE: &str = "SELECT COUNT(*) AS n FROM job_descriptions \
+    WHERE structure_id = ?1 AND is_active = 1 AND id IS NOT ?2";
 const INSERT_JOB: &str = "INSERT INTO job_descriptions (id, structure_id, appellation_code, rome_code, \
     title, contract_type, open_positions, is_active, location_insee, description, source, created_at, \
     created_by, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
@@ -75,20 +77,28 @@ pub fn find(db: &Db, id: &str, structure_id: &str) -> Result<Option<Job>, Error>
         .transpose()
 }
 
-/// The job an import wrote before for this structure, appellation and source.
+/// The job an import wrote before for this structure, appellation and source: its id, and
+/// whether it is active.
 pub fn find_imported(
     db: &Db,
     structure_id: &str,
     appellation_code: &str,
     source: &str,
-) -> Result<Option<String>, Error> {
+) -> Result<Option<(String, bool)>, Error> {
     db.query(
         SELECT_IMPORTED,
         &[text(structure_id), text(appellation_code), text(source)],
     )?
     .first()
-    .map(|row| row.text("id"))
+    .map(|row| Ok((row.text("id")?, row.bool("is_active")?)))
     .transpose()
+}
+
+/// How many active jobs the structure has, `except` that one.
+pub fn count_active(db: &Db, structure_id: &str, except: Option<&str>) -> Result<i64, Error> {
+    db.query(COUNT_ACTIVE, &[text(structure_id), opt_text(except)])?
+        .first()
+        .map_or(Ok(0), |row| row.int("n"))
 }
 
 /// The columns a job describes, from `appellation_code` to `description`, in the order both

@@ -1,9 +1,10 @@
 //! Memberships: a user in an organization, as admin or member (R-ORG-6), possibly pending (an
 //! access request) or inactive (deactivated).
 
-use crate::db::{text, Db, Row};
+use crate::db::{int, text, Db, Row};
 use crate::repo::organizations::Organization;
 use tremplin_domain::organization::Role;
+use tremplin_domain::page::Page;
 use tremplin_domain::Error;
 
 const SELECT_ACTIVE_FOR_USER: &str = "SELECT o.id, o.category, o.kind, o.siret, o.name, o.brand, \
@@ -16,7 +17,10 @@ const SELECT_ONE: &str = "SELECT user_id, organization_id, role, status FROM mem
     WHERE organization_id = ? AND user_id = ?";
 const SELECT_FOR_ORGANIZATION: &str = "SELECT u.id, u.email, u.first_name, u.last_name, m.role, \
     m.status FROM memberships m JOIN users u ON u.id = m.user_id \
-    WHERE m.organization_id = ? AND (m.status = 'active' OR ?) ORDER BY m.status, u.last_name, u.id";
+    WHERE m.organization_id = ? AND (m.status = 'active' OR ?) ORDER BY m.status, u.last_name, u.id \
+    LIMIT ? OFFSET ?";
+const COUNT_FOR_ORGANIZATION: &str = "SELECT COUNT(*) AS n FROM memberships \
+    WHERE organization_id = ? AND (status = 'active' OR ?)";
 const COUNT_ACTIVE: &str =
     "SELECT COUNT(*) AS n FROM memberships WHERE organization_id = ? AND status = 'active'";
 const INSERT_MEMBERSHIP: &str = "INSERT INTO memberships \
@@ -95,13 +99,21 @@ pub fn find(db: &Db, organization_id: &str, user_id: &str) -> Result<Option<Memb
         .transpose()
 }
 
-/// Members of an organization; pending requests and deactivated members only when asked.
-pub fn list(db: &Db, organization_id: &str, with_inactive: bool) -> Result<Vec<Member>, Error> {
-    db.query(
-        SELECT_FOR_ORGANIZATION,
-        &[text(organization_id), crate::db::int(with_inactive.into())],
-    )?
-    .map(|row| {
+/// One page of an organization's members (the order is stable: pages never overlap); pending
+/// requests and deactivated members only when asked.
+pub fn list(
+    db: &Db,
+    organization_id: &str,
+    with_inactive: bool,
+    page: Page,
+) -> Result<Vec<Member>, Error> {
+    let params = [
+        text(organization_id),
+        int(with_inactive.into()),
+        int(page.size().into()),
+        int(page.offset()),
+    ];
+    db.query(SELECT_FOR_ORGANIZATION, &params)?.map(|row| {
         Ok(Member {
             user_id: row.text("id")?,
             email: row.text("email")?,
@@ -111,6 +123,16 @@ pub fn list(db: &Db, organization_id: &str, with_inactive: bool) -> Result<Vec<M
             status: Status::parse(&row.text("status")?)?.as_str(),
         })
     })
+}
+
+/// How many members [`list`] pages through.
+pub fn count_listed(db: &Db, organization_id: &str, with_inactive: bool) -> Result<i64, Error> {
+    db.query(
+        COUNT_FOR_ORGANIZATION,
+        &[text(organization_id), int(with_inactive.into())],
+    )?
+    .first()
+    .map_or(Ok(0), |row| row.int("n"))
 }
 
 pub fn count_active(db: &Db, organization_id: &str) -> Result<i64, Error> {

@@ -10,6 +10,7 @@ pub mod jobs;
 pub mod listed;
 pub mod memberships;
 pub mod organizations;
+pub mod outbox;
 pub mod reference;
 pub mod sessions;
 pub mod throttle;

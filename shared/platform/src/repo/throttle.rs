@@ -1,27 +1,31 @@
-//! Failed-login counters per key (a hashed e-mail or client address) in fixed windows. Rows of
-//! past windows are purged on every write, so the table holds at most the keys seen in one window.
+//! Login attempt counters, one row per key (a hashed e-mail, client address or pair): the instant
+//! its counted attempts will have leaked out (`tremplin_domain::throttle`). Drained rows are
+//! purged on every count, so the table holds only keys counted within the last window.
 
 use crate::db::{int, text, Db};
 use tremplin_domain::Error;
 
-const SELECT_FAILURES: &str =
-    "SELECT failures FROM login_throttle WHERE key_hash = ? AND window_start = ?";
-const RECORD_FAILURE: &str = "INSERT INTO login_throttle (key_hash, window_start, failures) \
-    VALUES (?, ?, 1) ON CONFLICT (key_hash) DO UPDATE SET \
-    failures = CASE WHEN window_start = excluded.window_start THEN failures + 1 ELSE 1 END, \
-    window_start = excluded.window_start";
-const PURGE_OLD_WINDOWS: &str = "DELETE FROM login_throttle WHERE window_start < ?";
+const SELECT_DRAINED_AT: &str = "SELECT drained_at_ms FROM login_throttle WHERE key_hash = ?";
+const UPSERT_DRAINED_AT: &str = "INSERT INTO login_throttle (key_hash, drained_at_ms) \
+    VALUES (?, ?) ON CONFLICT (key_hash) DO UPDATE SET drained_at_ms = excluded.drained_at_ms";
+const PURGE_DRAINED: &str = "DELETE FROM login_throttle WHERE drained_at_ms <= ?";
 const CLEAR_KEY: &str = "DELETE FROM login_throttle WHERE key_hash = ?";
 
-pub fn failures(db: &Db, key_hash: &str, window_start: i64) -> Result<i64, Error> {
-    db.query(SELECT_FAILURES, &[text(key_hash), int(window_start)])?
+/// When the key's counted attempts will have leaked out; `None` for a key with none.
+pub fn drained_at(db: &Db, key_hash: &str) -> Result<Option<i64>, Error> {
+    db.query(SELECT_DRAINED_AT, &[text(key_hash)])?
         .first()
-        .map_or(Ok(0), |row| row.int("failures"))
+        .map(|row| row.int("drained_at_ms"))
+        .transpose()
 }
 
-pub fn record_failure(db: &Db, key_hash: &str, window_start: i64) -> Result<(), Error> {
-    db.execute(PURGE_OLD_WINDOWS, &[int(window_start)])?;
-    Ok(db.execute(RECORD_FAILURE, &[text(key_hash), int(window_start)])?)
+pub fn set_drained_at(db: &Db, key_hash: &str, drained_at_ms: i64) -> Result<(), Error> {
+    Ok(db.execute(UPSERT_DRAINED_AT, &[text(key_hash), int(drained_at_ms)])?)
+}
+
+/// Forgets every key whose attempts have all leaked out by `now_ms` (they count as new).
+pub fn purge(db: &Db, now_ms: i64) -> Result<(), Error> {
+    Ok(db.execute(PURGE_DRAINED, &[int(now_ms)])?)
 }
 
 pub fn clear(db: &Db, key_hash: &str) -> Result<(), Error> {

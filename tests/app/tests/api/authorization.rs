@@ -2,7 +2,7 @@
 //! never validated; a prefectoral authorization ends after its end date.
 
 use serde_json::json;
-use tremplin_tests::TestApp;
+use tremplin_tests::{Audit, TestApp};
 
 #[tokio::test]
 async fn r_org_4_the_administration_validates_a_prescriber_organization() {
@@ -16,12 +16,19 @@ async fn r_org_4_the_administration_validates_a_prescriber_organization() {
         false
     );
 
+    let administrator = app.get("/api/v1/me").bearer(&admin).send().await.ok(200);
+    let mark = app.audit_mark();
     app.patch(&path)
         .bearer(&org.admin.token)
         .json(json!({"status": "VALIDATED"}))
         .send()
         .await
         .problem(403, "forbidden");
+    assert_eq!(
+        app.audit_since(mark),
+        [],
+        "a refused change records nothing"
+    );
     let changed = app
         .patch(&path)
         .bearer(&admin)
@@ -35,17 +42,16 @@ async fn r_org_4_the_administration_validates_a_prescriber_organization() {
         me().await.ok(200)["memberships"][0]["organization"]["authorized"],
         true
     );
-    let audit: String = app
-        .db()
-        .query_row(
-            "SELECT details FROM audit_log WHERE action = 'set_authorization'",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
     assert_eq!(
-        serde_json::from_str::<serde_json::Value>(&audit).unwrap()["from"],
-        "NOT_SET"
+        app.audit_since(mark),
+        [Audit {
+            actor_user_id: administrator["user"]["id"].as_str().map(str::to_owned),
+            organization_id: Some(org.id.clone()),
+            action: "set_authorization".into(),
+            entity: "organization".into(),
+            entity_id: org.id.clone(),
+            details: json!({"from": "NOT_SET", "to": "VALIDATED", "valid_until": null}),
+        }]
     );
 }
 

@@ -22,14 +22,7 @@ async fn endpoints(app: &TestApp) -> Vec<Endpoint> {
     let org = app
         .organization("prescriber", "ML", Some("VALIDATED"))
         .await;
-    let invitation = app
-        .post(&format!("/api/v1/organizations/{}/invitations", org.id))
-        .bearer(&org.admin.token)
-        .json(json!({"email": "invited@x.fr", "first_name": "In", "last_name": "Vité"}))
-        .send()
-        .await
-        .ok(201);
-    let code = invitation["code"].as_str().unwrap().to_owned();
+    let code = app.invite(&org.id, &org.admin.token, "invited@x.fr").await;
     let orgs = format!("/api/v1/organizations/{}", org.id);
     let structure = app.organization("structure", "ACI", None).await;
     let structure_path = format!("/api/v1/structures/{}", structure.id);

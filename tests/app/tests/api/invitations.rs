@@ -78,10 +78,8 @@ async fn r_org_7_accepting_without_an_account_creates_it_and_the_membership() {
     let org = app
         .organization("prescriber", "ML", Some("VALIDATED"))
         .await;
-    let code = invite(&app, &org, "nina@x.fr", None).await.ok(201)["code"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    invite(&app, &org, "nina@x.fr", None).await.ok(201);
+    let code = tremplin_tests::invitation_code(&app.mail_to("nina@x.fr", 1).await[0]);
     let accept = format!("/api/v1/invitations/{code}/accept");
 
     app.post(&accept)
@@ -154,10 +152,8 @@ async fn r_org_7_an_expired_invitation_cannot_be_accepted() {
     let org = app
         .organization("prescriber", "ML", Some("VALIDATED"))
         .await;
-    let code = invite(&app, &org, "late@x.fr", Some(1)).await.ok(201)["code"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    invite(&app, &org, "late@x.fr", Some(1)).await.ok(201);
+    let code = tremplin_tests::invitation_code(&app.mail_to("late@x.fr", 1).await[0]);
     app.db()
         .execute(
             "UPDATE invitations SET expires_at = '2000-01-01T00:00:00Z'",
@@ -199,23 +195,148 @@ async fn r_org_6_the_first_member_of_an_organization_becomes_its_admin() {
         .send()
         .await
         .problem(409, "no_admin_to_decide");
-    let invitation = app
-        .post(&format!("/api/v1/organizations/{id}/invitations"))
+    app.post(&format!("/api/v1/organizations/{id}/invitations"))
         .bearer(&admin)
         .json(json!({"email": "first@ei.fr", "first_name": "Pre", "last_name": "Mière"}))
         .send()
         .await
         .ok(201);
+    let code = tremplin_tests::invitation_code(&app.mail_to("first@ei.fr", 1).await[0]);
 
     let accepted = app
-        .post(&format!(
-            "/api/v1/invitations/{}/accept",
-            invitation["code"].as_str().unwrap()
-        ))
+        .post(&format!("/api/v1/invitations/{code}/accept"))
         .json(json!({"password": PASSWORD}))
         .send()
         .await
         .ok(201);
 
     assert_eq!(accepted["role"], "admin");
+}
+
+#[tokio::test]
+async fn r_org_6_a_re_invited_former_admin_comes_back_as_a_member() {
+    let app = TestApp::spawn().await;
+    let org = app
+        .organization("prescriber", "ML", Some("VALIDATED"))
+        .await;
+    let former = format!("/api/v1/organizations/{}/members/{}", org.id, org.member.id);
+    app.patch(&former)
+        .bearer(&org.admin.token)
+        .json(json!({"role": "admin"}))
+        .send()
+        .await
+        .ok(200);
+    app.delete(&former)
+        .bearer(&org.admin.token)
+        .send()
+        .await
+        .ok(200);
+    let code = app
+        .invite(&org.id, &org.admin.token, &org.member.email)
+        .await;
+
+    let accepted = app.accept(&code, &org.member.token).await.ok(200);
+
+    // Only the first member of an organization becomes admin: the old role is not restored.
+    assert_eq!(accepted["role"], "member");
+    let role: String = app
+        .db()
+        .query_row(
+            "SELECT role FROM memberships WHERE organization_id = ? AND user_id = ?",
+            [&org.id, &org.member.id],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(role, "member");
+}
+
+#[tokio::test]
+async fn r_org_6_a_refused_access_request_is_reopened_only_by_an_admins_invitation() {
+    let app = TestApp::spawn().await;
+    let org = app
+        .organization("prescriber", "ML", Some("VALIDATED"))
+        .await;
+    let outsider = app.organization("structure", "EI", None).await.member;
+    let members = format!("/api/v1/organizations/{}/members", org.id);
+    app.post(&members)
+        .bearer(&outsider.token)
+        .send()
+        .await
+        .ok(201);
+    app.delete(&format!("{members}/{}", outsider.id))
+        .bearer(&org.admin.token)
+        .send()
+        .await
+        .ok(200);
+    let status = || -> String {
+        app.db()
+            .query_row(
+                "SELECT status FROM memberships WHERE organization_id = ? AND user_id = ?",
+                [&org.id, &outsider.id],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+
+    // A plain member may invite colleagues, not overturn an admin's refusal.
+    let by_member = app
+        .invite(&org.id, &org.member.token, &outsider.email)
+        .await;
+    let refused = app
+        .accept(&by_member, &outsider.token)
+        .await
+        .problem(403, "forbidden");
+    assert!(refused["detail"]
+        .as_str()
+        .unwrap()
+        .contains("administrateur"));
+    assert_eq!(status(), "inactive");
+
+    let by_admin = app.invite(&org.id, &org.admin.token, &outsider.email).await;
+    let accepted = app.accept(&by_admin, &outsider.token).await.ok(200);
+    assert_eq!(accepted["role"], "member");
+    assert_eq!(status(), "active");
+}
+
+#[tokio::test]
+async fn r_org_7_invitation_expiry_follows_the_today_clock() {
+    let app = TestApp::spawn_with(&[("today", "2026-03-02")]).await;
+    let org = app
+        .organization("prescriber", "ML", Some("VALIDATED"))
+        .await;
+    let on_time = app.invite(&org.id, &org.admin.token, "on-time@x.fr").await;
+    let too_late = app.invite(&org.id, &org.admin.token, "too-late@x.fr").await;
+    // The same deployment later on: same state, another `today` (14 days of validity).
+    let at = |today: &str| {
+        let variables = [
+            ("bootstrap_token", tremplin_tests::BOOTSTRAP_TOKEN),
+            ("demo_data", "true"),
+            ("today", today),
+        ];
+        tremplin_host::App::new(
+            tremplin_tests::runtime(),
+            app.app.state_dir().to_path_buf(),
+            variables
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        )
+        .expect("app")
+    };
+    let accept = |later: tremplin_host::App, code: String| async move {
+        crate::throttle::send_from(
+            &later,
+            "127.0.0.1:50000",
+            http::Method::POST,
+            &format!("/api/v1/invitations/{code}/accept"),
+            None,
+            Some(json!({"password": PASSWORD})),
+        )
+        .await
+    };
+
+    accept(at("2026-03-15"), on_time).await.ok(201);
+    accept(at("2026-03-17"), too_late)
+        .await
+        .problem(422, "invitation_expired");
 }

@@ -196,6 +196,12 @@ async fn bad_search_parameters_get_clear_4xx() {
         ("city=13055&rome=K22O4", "rome"),
         ("city=13055&page=0", "page"),
         ("city=13055&page_size=50", "page_size"),
+        // 268435456 × 16 = 2^32: a 32-bit offset would wrap to page 1's.
+        ("city=13055&page=268435457&page_size=16", "page"),
+        ("city=13055&page=4611686018427387904", "page"),
+        ("city=13055&page=461168601842738792", "page"),
+        ("city=13055&page=99999999999999999999999", "page"),
+        ("city=13055&distance=4294967321", "distance"),
         ("city=13055&hiring=oui", "hiring"),
         ("distance=25", "city"),
     ] {
@@ -208,11 +214,38 @@ async fn bad_search_parameters_get_clear_4xx() {
         .as_str()
         .unwrap()
         .contains("Ville inconnue"));
+    // At most 50 values per list filter, so a query cannot multiply the work of a search.
+    let many = |value: &str| vec![value; 51].join(",");
+    for (query, field) in [
+        (format!("kinds={}", many("ACI")), "kinds"),
+        (format!("rome={}", many("K2204")), "rome"),
+        (format!("departments={}", many("13")), "departments"),
+    ] {
+        let answer = app
+            .get(&format!("/api/v1/structures?city=13055&{query}"))
+            .send()
+            .await;
+        let body = answer.problem(400, "invalid_query");
+        assert!(body["errors"][field].is_array(), "{field}: {body}");
+    }
+    let fifty = app
+        .get(&format!(
+            "/api/v1/structures?city=13055&kinds={}",
+            vec!["ACI"; 50].join(",")
+        ))
+        .send()
+        .await;
+    fifty.ok(200);
     // Prescribers: the same checks, with their own kinds.
     app.get("/api/v1/prescribers?city=13055&kinds=ACI")
         .send()
         .await
         .problem(400, "invalid_query");
+    let wrapped = app
+        .get("/api/v1/prescribers?city=13055&page=268435457&page_size=16")
+        .send()
+        .await;
+    assert!(wrapped.problem(400, "invalid_query")["errors"]["page"].is_array());
     app.get("/api/v1/prescribers?city=13055&distance=7")
         .send()
         .await

@@ -3,7 +3,7 @@
 
 use super::{directory, import};
 use serde_json::json;
-use tremplin_tests::luhn_siret;
+use tremplin_tests::{luhn_siret, PASSWORD};
 
 #[tokio::test]
 async fn structures_and_prescribers_import_idempotently_and_report_bad_rows() {
@@ -112,7 +112,7 @@ async fn structures_and_prescribers_import_idempotently_and_report_bad_rows() {
         .ok(200);
     assert_eq!(ml_too["count"], 0);
 
-    // Once imported, authorization is the administration's decision: a new import keeps it.
+    // R-DIR-3: the index follows the administration's decision at once, without any import.
     let ml: String = app
         .db()
         .query_row("SELECT id FROM organizations WHERE kind = 'ML'", [], |r| {
@@ -125,6 +125,27 @@ async fn structures_and_prescribers_import_idempotently_and_report_bad_rows() {
         .send()
         .await
         .ok(200);
+    let ml_now = app
+        .get("/api/v1/prescribers?city=84007&kinds=ML")
+        .send()
+        .await
+        .ok(200);
+    assert_eq!(ml_now["count"], 1, "the index follows the decision");
+    assert_eq!(ml_now["results"][0]["id"], ml);
+    app.patch(&format!("/api/v1/organizations/{ml}/authorization"))
+        .bearer(&admin)
+        .json(json!({"status": "REFUSED"}))
+        .send()
+        .await
+        .ok(200);
+    let refused = app
+        .get("/api/v1/prescribers?city=84007&kinds=ML")
+        .send()
+        .await
+        .ok(200);
+    assert_eq!(refused["count"], 0, "and follows it back");
+
+    // Once imported, authorization is the administration's decision: a new import keeps it.
     let mut renamed = prescriber(3, "ML", &luhn_siret(10), "", "NOT_SET");
     renamed["name"] = json!("Mission locale du Grand Avignon");
     assert_eq!(
@@ -141,14 +162,189 @@ async fn structures_and_prescribers_import_idempotently_and_report_bad_rows() {
         .unwrap();
     assert_eq!(
         (name.as_str(), status.as_str()),
-        ("Mission locale du Grand Avignon", "VALIDATED")
+        ("Mission locale du Grand Avignon", "REFUSED")
     );
-    let ml_now = app
-        .get("/api/v1/prescribers?city=84007&kinds=ML")
+}
+
+/// R-ORG-4: kind OTHER is always NOT_REQUIRED, whatever a list says (VALIDATED is refused as a
+/// contradiction) and whatever an administrator asks.
+#[tokio::test]
+async fn r_org_4_an_orienteur_is_always_not_required() {
+    let (app, admin, ..) = directory(&[]).await;
+    let row = |line: u64, status: &str| {
+        json!({"line": line, "kind": "Autre", "name": format!("Orienteur {line}"), "siret": luhn_siret(line),
+               "insee_code": "84007", "authorization_status": status, "source": "national_list"})
+    };
+    let answer = import(
+        &app,
+        &admin,
+        "prescribers",
+        vec![
+            row(2, "NOT_SET"),
+            row(3, "REFUSED"),
+            row(4, ""),
+            row(5, "NOT_REQUIRED"),
+            row(6, "VALIDATED"),
+        ],
+    )
+    .await;
+    assert_eq!(answer["written"], 4);
+    assert_eq!(answer["rejected"][0]["line"], 6);
+    let statuses: Vec<(String, String)> = {
+        let db = app.db();
+        let mut statement = db
+            .prepare("SELECT id, authorization_status FROM organizations WHERE kind = 'OTHER' ORDER BY name")
+            .unwrap();
+        let rows = statement
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap();
+        rows.map(Result::unwrap).collect()
+    };
+    assert_eq!(
+        statuses.iter().map(|(_, s)| s.as_str()).collect::<Vec<_>>(),
+        ["NOT_REQUIRED"; 4]
+    );
+    let other = &statuses[0].0;
+    for (status, code) in [
+        ("NOT_SET", "orienteur_not_required"),
+        ("REFUSED", "orienteur_not_required"),
+        ("VALIDATED", "orienteur_cannot_be_authorized"),
+    ] {
+        let problem = app
+            .patch(&format!("/api/v1/organizations/{other}/authorization"))
+            .bearer(&admin)
+            .json(json!({"status": status}))
+            .send()
+            .await
+            .problem(422, code);
+        assert!(
+            problem["errors"]["status"].is_array(),
+            "{status}: {problem}"
+        );
+    }
+}
+
+/// Issue 8: a list never overwrites what the structure's admins edited, and loading the same
+/// list again after an edit changes no row at all.
+#[tokio::test]
+async fn imports_keep_what_the_organization_edited() {
+    let (app, admin, ..) = directory(&[]).await;
+    let structure = json!({"line": 2, "kind": "EI", "siret": luhn_siret(20), "name": "Entreprise de la liste",
+        "brand": "Marque de la liste", "address_line_1": "1 rue de la Liste", "post_code": "84000", "city": "Avignon",
+        "insee_code": "84007", "latitude": 43.9493, "longitude": 4.8055, "website": "https://liste.example",
+        "description": "Description de la liste", "source": "national_list"});
+    let prescriber = json!({"line": 2, "kind": "ML", "siret": luhn_siret(21), "name": "Mission locale de la liste",
+        "insee_code": "84007", "website": "https://ml-liste.example", "description": "Selon la liste",
+        "authorization_status": "NOT_SET", "source": "national_list"});
+    import(&app, &admin, "structures", vec![structure.clone()]).await;
+    import(&app, &admin, "prescribers", vec![prescriber.clone()]).await;
+    // Their admins: the account import finds the listed organizations by SIRET and kind.
+    let person = |email: &str, org: &str| {
+        json!({"email": email, "password": PASSWORD, "first_name": "A", "last_name": "Dmin",
+               "memberships": [{"organization": org, "role": "admin"}]})
+    };
+    app.import_accounts(&admin, json!({
+        "organizations": [
+            {"ref": "s", "category": "structure", "kind": "EI", "siret": luhn_siret(20), "name": "Entreprise de la liste"},
+            {"ref": "p", "category": "prescriber", "kind": "ML", "siret": luhn_siret(21), "name": "Mission locale de la liste"},
+        ],
+        "users": [person("admin@ei.example", "s"), person("admin@ml.example", "p")],
+    }))
+    .await;
+    let id_of = |kind: &str| -> String {
+        app.db()
+            .query_row("SELECT id FROM organizations WHERE kind = ?", [kind], |r| {
+                r.get(0)
+            })
+            .unwrap()
+    };
+    let (ei, ml) = (id_of("EI"), id_of("ML"));
+    // Edits through both endpoints: the structure's card, and the organization's profile.
+    let structure_edit = json!({"brand": "Notre marque", "website": "https://nous.example",
+        "description": "", "phone": "0490000000", "email": "contact@nous.example"});
+    app.patch(&format!("/api/v1/structures/{ei}"))
+        .bearer(&app.token("admin@ei.example").await)
+        .json(structure_edit)
         .send()
         .await
         .ok(200);
-    assert_eq!(ml_now["count"], 1, "the index follows the decision");
+    app.patch(&format!("/api/v1/organizations/{ml}"))
+        .bearer(&app.token("admin@ml.example").await)
+        .json(json!({"name": "Mission locale du Grand Avignon", "website": "https://ml.example"}))
+        .send()
+        .await
+        .ok(200);
+    let edited = app.snapshot();
+
+    // The same lists again: every row of every table as it was (only the import's audit rows).
+    let again = import(&app, &admin, "structures", vec![structure.clone()]).await;
+    let again_prescribers = import(&app, &admin, "prescribers", vec![prescriber.clone()]).await;
+
+    assert_eq!(
+        (
+            again["written"].clone(),
+            again_prescribers["written"].clone()
+        ),
+        (json!(0), json!(0))
+    );
+    let mut after = app.snapshot();
+    after.iter_mut().find(|(t, _)| t == "audit_log").unwrap().1 -= 2;
+    assert_eq!(after, edited);
+
+    // A newer list: what it describes and nobody edited follows it; the edits stay.
+    let mut newer = structure;
+    newer["name"] = json!("Entreprise renommée");
+    newer["address_line_1"] = json!("2 rue Neuve");
+    newer["brand"] = json!("Nouvelle marque de la liste");
+    newer["description"] = json!("Nouvelle description de la liste");
+    let mut newer_prescriber = prescriber;
+    newer_prescriber["name"] = json!("Nouveau nom de la liste");
+    newer_prescriber["description"] = json!("Nouvelle description");
+    import(&app, &admin, "structures", vec![newer]).await;
+    import(&app, &admin, "prescribers", vec![newer_prescriber]).await;
+    let row = |id: &str| -> Vec<Option<String>> {
+        app.db()
+            .query_row(
+                "SELECT name, brand, address_line_1, website, description, phone, email FROM organizations WHERE id = ?",
+                [id],
+                |r| (0..7).map(|i| r.get(i)).collect(),
+            )
+            .unwrap()
+    };
+    let some = |s: &str| Some(s.to_owned());
+    assert_eq!(
+        row(&ei),
+        [
+            some("Entreprise renommée"),
+            some("Notre marque"),
+            some("2 rue Neuve"),
+            some("https://nous.example"),
+            None,
+            some("0490000000"),
+            some("contact@nous.example")
+        ]
+    );
+    assert_eq!(
+        row(&ml),
+        [
+            some("Mission locale du Grand Avignon"),
+            None,
+            None,
+            some("https://ml.example"),
+            some("Nouvelle description"),
+            None,
+            None
+        ]
+    );
+    let card = app
+        .get(&format!("/api/v1/structures/{ei}"))
+        .send()
+        .await
+        .ok(200);
+    assert_eq!(
+        (card["name"].clone(), card["address"].clone()),
+        (json!("Notre marque"), json!("2 rue Neuve"))
+    );
 }
 
 #[tokio::test]

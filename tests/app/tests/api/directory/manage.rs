@@ -201,3 +201,128 @@ async fn members_create_edit_deactivate_job_descriptions() {
     );
     assert!(app.count("audit_log") >= 3);
 }
+
+#[tokio::test]
+async fn job_description_fields_are_bounded() {
+    let (app, admin, ..) = directory(&[]).await;
+    let (id, _, member_token, _) = structure(&app, &admin).await;
+    let jobs = format!("/api/v1/structures/{id}/jobs");
+    let before = app.snapshot();
+
+    let answer = app
+        .post(&jobs)
+        .bearer(&member_token)
+        .json(json!({
+            "appellation_code": "1".repeat(5000), "contract_type": "X".repeat(5000),
+            "title": "t".repeat(256), "description": "d".repeat(5001),
+            "location_insee": "7".repeat(5000),
+        }))
+        .send()
+        .await;
+
+    let problem = answer.problem(422, "validation_failed");
+    for field in [
+        "appellation_code",
+        "contract_type",
+        "title",
+        "description",
+        "location_insee",
+    ] {
+        let messages = problem["errors"][field]
+            .as_array()
+            .unwrap_or_else(|| panic!("{field}: {problem}"));
+        // A French message that does not echo the oversized value back.
+        assert!(
+            messages.iter().all(|m| m.as_str().unwrap().len() < 200),
+            "{field}: {problem}"
+        );
+    }
+    assert_eq!(app.snapshot(), before, "nothing written");
+    // At the limits, accepted.
+    let card = app
+        .post(&jobs)
+        .bearer(&member_token)
+        .json(json!({"appellation_code": "11573", "contract_type": "FIXED_TERM_I",
+                     "title": "t".repeat(255), "description": "d".repeat(5000), "location_insee": "13055"}))
+        .send()
+        .await
+        .ok(201);
+    assert_eq!(card["jobs"][0]["description"].as_str().unwrap().len(), 5000);
+}
+
+/// At most 100 active job descriptions per structure, decided inside the write transaction:
+/// racing creations never go past it; inactive ones do not count.
+#[tokio::test]
+async fn a_structure_has_at_most_100_active_job_descriptions() {
+    let (app, admin, ..) = directory(&[]).await;
+    let (id, _, member_token, _) = structure(&app, &admin).await;
+    let jobs = format!("/api/v1/structures/{id}/jobs");
+    let create = |active: bool| {
+        app.post(&jobs)
+            .bearer(&member_token)
+            .json(json!({"appellation_code": "11573", "contract_type": "FIXED_TERM_I", "is_active": active}))
+    };
+    for _ in 0..98 {
+        create(true).send().await.ok(201);
+    }
+    let inactive = create(false).send().await;
+    inactive.ok(201);
+    let inactive = inactive.header("location").unwrap().to_owned();
+
+    let answers = tremplin_tests::join_all((0..6).map(|_| create(true).spawn()).collect()).await;
+
+    let statuses: Vec<u16> = answers.iter().map(|a| a.status).collect();
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 201).count(),
+        2,
+        "{statuses:?}"
+    );
+    for refused in answers.iter().filter(|a| a.status != 201) {
+        let problem = refused.problem(422, "too_many_active_jobs");
+        assert!(problem["errors"]["is_active"].is_array(), "{problem}");
+    }
+    let active = |app: &TestApp| -> i64 {
+        app.db()
+            .query_row(
+                "SELECT COUNT(*) FROM job_descriptions WHERE structure_id = ? AND is_active = 1",
+                [&id],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    assert_eq!(active(&app), 100);
+    // Still possible: an inactive one; activating it is not.
+    create(false).send().await.ok(201);
+    app.patch(&inactive)
+        .bearer(&member_token)
+        .json(json!({"is_active": true}))
+        .send()
+        .await
+        .problem(422, "too_many_active_jobs");
+    // Editing an active job at the limit is fine; freeing a place lets the inactive one in.
+    let card = app
+        .get(&format!("/api/v1/structures/{id}"))
+        .send()
+        .await
+        .ok(200);
+    let first = format!("{jobs}/{}", card["jobs"][0]["id"].as_str().unwrap());
+    app.patch(&first)
+        .bearer(&member_token)
+        .json(json!({"open_positions": 2, "is_active": true}))
+        .send()
+        .await
+        .ok(200);
+    app.patch(&first)
+        .bearer(&member_token)
+        .json(json!({"is_active": false}))
+        .send()
+        .await
+        .ok(200);
+    app.patch(&inactive)
+        .bearer(&member_token)
+        .json(json!({"is_active": true}))
+        .send()
+        .await
+        .ok(200);
+    assert_eq!(active(&app), 100);
+}

@@ -63,6 +63,12 @@ fn fields(line: &str) -> Vec<String> {
 }
 
 pub fn fixture_cities() -> Vec<(City, Value)> {
+    communes(|department, _| DEPARTMENTS.contains(&department))
+}
+
+/// The communes of `communes.csv` that `keep(department, insee code)` selects, each with its
+/// import row.
+pub fn communes(keep: impl Fn(&str, &str) -> bool) -> Vec<(City, Value)> {
     let text = communes_csv();
     let mut lines = text.lines();
     let header = fields(lines.next().unwrap());
@@ -78,7 +84,7 @@ pub fn fixture_cities() -> Vec<(City, Value)> {
     lines
         .enumerate()
         .map(|(i, line)| (i, fields(line)))
-        .filter(|(_, f)| DEPARTMENTS.contains(&f[dept].as_str()))
+        .filter(|(_, f)| keep(&f[dept], &f[insee]))
         .map(|(i, f)| {
             let mut row: serde_json::Map<String, Value> = header
                 .iter()

@@ -1,0 +1,170 @@
+//! E-mail through the outbox. An act queues its messages in its own transaction ([`queue`]);
+//! they go out through the HTTP e-mail API right after the act's answer is sent (the request that
+//! queued them holds their lease), or later through the delivery endpoint an external scheduler
+//! calls (Fermyon Cloud has no timer trigger). A message is claimed by exactly one deliverer under
+//! SQLite's write lock; failed tries are retried with backoff, then abandoned and logged.
+//!
+//! The API: `POST {email_api_url}` with `Authorization: Bearer {email_api_key}`,
+//! `Idempotency-Key: <message id>` (so a provider drops the duplicate of a try whose outcome was
+//! lost) and `{"message_id", "from", "to": [address], "subject", "text"}`; any 2xx is success.
+
+use spin_sdk::http::{Method, Request, Response};
+use tremplin_domain::outbox::{self, AfterFailure, LEASE_SECONDS};
+use tremplin_domain::{Email, Error};
+
+use crate::http::Ctx;
+use crate::ids::new_id;
+use crate::repo::outbox::{self as repo, Claimed, NewMessage, Outcome};
+
+/// One message. The text is French and never holds a NIR (R-CAND-6).
+pub struct Message<'a> {
+    /// What caused it (`invitation`, …): kept after sending, for the administration's counts.
+    pub kind: &'a str,
+    pub to: &'a Email,
+    pub subject: &'a str,
+    pub text: &'a str,
+}
+
+/// Where messages go, from the Spin variables; `None` when `email_api_url` is empty (messages
+/// then wait, pending, for a deployment that configures it).
+struct EmailApi {
+    url: String,
+    key: String,
+    from: String,
+}
+
+fn variable(name: &str) -> Result<String, Error> {
+    spin_sdk::variables::get(name)
+        .map(|value| value.trim().to_owned())
+        .map_err(|e| Error::internal(format!("variable {name}: {e:?}")))
+}
+
+fn email_api() -> Result<Option<EmailApi>, Error> {
+    let url = variable("email_api_url")?;
+    if url.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(EmailApi {
+        url,
+        key: variable("email_api_key")?,
+        from: variable("email_from")?,
+    }))
+}
+
+/// The address links in messages point to (`app_url`, e.g. `https://tremplin.fermyon.app`).
+pub fn app_url() -> Result<String, Error> {
+    Ok(variable("app_url")?.trim_end_matches('/').to_owned())
+}
+
+/// Queues `message` in the caller's write transaction. When the API is configured, this request
+/// claims it and delivers it once its answer is sent.
+pub fn queue(
+    ctx: &Ctx,
+    db: &crate::db::Db,
+    organization_id: Option<&str>,
+    message: Message<'_>,
+) -> Result<(), Error> {
+    let now_unix = ctx.clock.now_unix();
+    let lease = match email_api()? {
+        Some(_) => Some((ctx.delivery_lease()?, now_unix + LEASE_SECONDS)),
+        None => None,
+    };
+    repo::insert(
+        db,
+        NewMessage {
+            id: &new_id("msg")?,
+            now: &ctx.clock.now_rfc3339(),
+            now_unix,
+            created_by: ctx.actor_id(),
+            organization_id,
+            kind: message.kind,
+            recipient: message.to.as_str(),
+            subject: message.subject,
+            body_text: message.text,
+            lease: lease
+                .as_ref()
+                .map(|(token, until)| (token.as_str(), *until)),
+        },
+    )
+}
+
+/// Claims a batch of due messages for this request (the delivery endpoint): they are sent once
+/// its answer is. Returns how many were claimed.
+pub fn claim_due(ctx: &Ctx) -> Result<usize, Error> {
+    if email_api()?.is_none() {
+        return Ok(0);
+    }
+    let token = ctx.delivery_lease()?;
+    let now = ctx.clock.now_unix();
+    ctx.db()?
+        .transaction(|db| repo::claim_due(db, &token, now, now + LEASE_SECONDS))
+}
+
+/// Sends what this request holds, then records every outcome in one transaction. Runs after the
+/// answer went out: nothing here can change it, so failures are only logged (and retried later).
+pub async fn deliver_claimed(ctx: &Ctx, lease_token: &str) {
+    if let Err(error) = try_deliver(ctx, lease_token).await {
+        eprintln!("outbox: delivery failed: {error}");
+    }
+}
+
+async fn try_deliver(ctx: &Ctx, lease_token: &str) -> Result<(), Error> {
+    let Some(api) = email_api()? else {
+        return Ok(());
+    };
+    let db = ctx.db()?;
+    let messages = repo::claimed(db, lease_token)?;
+    let mut outcomes = Vec::with_capacity(messages.len());
+    for message in &messages {
+        let outcome = match send(&api, message).await {
+            Ok(()) => Outcome::Sent,
+            Err(error) => {
+                let then = outbox::after_failure(message.attempts + 1, ctx.clock.now_unix());
+                if then == AfterFailure::GiveUp {
+                    eprintln!(
+                        "outbox: message {} abandoned after {} tries: {error}",
+                        message.id,
+                        message.attempts + 1
+                    );
+                }
+                Outcome::Failed { error, then }
+            }
+        };
+        outcomes.push((message.id.as_str(), outcome));
+    }
+    if outcomes.is_empty() {
+        return Ok(());
+    }
+    let now = ctx.clock.now_rfc3339();
+    db.transaction(|db| {
+        outcomes
+            .iter()
+            .try_for_each(|(id, outcome)| repo::record(db, id, lease_token, outcome, &now))
+    })
+}
+
+/// One try; the error names what failed (status or transport), never the recipient.
+async fn send(api: &EmailApi, message: &Claimed) -> Result<(), String> {
+    let body = serde_json::json!({
+        "message_id": message.id,
+        "from": api.from,
+        "to": [message.recipient],
+        "subject": message.subject,
+        "text": message.body_text,
+    });
+    let request = Request::builder()
+        .method(Method::Post)
+        .uri(api.url.as_str())
+        .header("content-type", "application/json")
+        .header("authorization", format!("Bearer {}", api.key))
+        .header("idempotency-key", message.id.as_str())
+        .body(body.to_string())
+        .build();
+    let response: Response = spin_sdk::http::send(request)
+        .await
+        .map_err(|e| format!("envoi impossible : {e}"))?;
+    match *response.status() {
+        200..=299 => Ok(()),
+        status => Err(format!("l'API e-mail a répondu {status}")),
+    }
+}

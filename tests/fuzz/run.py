@@ -1,0 +1,167 @@
+"""The fuzz step of `make test`: Schemathesis against the app's own /api/v1/openapi.json.
+
+Serves the app with the bundled host on a free port and a fresh state directory, loads the demo
+data, logs the demo accounts in (before fuzzing, so fuzzing the login route and its throttle
+cannot lock them out), then runs Schemathesis over every documented operation with
+tests/fuzz/schemathesis.toml. Exits with Schemathesis' status. Run from the repository root after
+`cargo build --profile native -p tremplin-host -p tremplin-load` (the Makefile's `fuzz` target).
+"""
+
+import csv
+import json
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+NATIVE = ROOT / "target" / "native"
+SCHEMATHESIS = Path(sys.executable).parent / "schemathesis"
+PASSWORD = "tremplin-demo-2026"
+# Demo accounts (tools/load/src/demo.rs) whose tokens schemathesis.toml hands to operations.
+ACCOUNTS = ("admin", "prescripteur", "orienteur", "aci")
+START_TIMEOUT_SECONDS = 60
+# The reference data the loader reads (README: `$TREMPLIN_DATA`, else ../shared/data/derived).
+DATA = Path(os.environ.get("TREMPLIN_DATA", ROOT.parent / "shared" / "data" / "derived"))
+# Cities and national lists of these departments only: Lyon, where the demo organizations are,
+# and Marseille, the document's examples. The whole country takes minutes to load; the other
+# reference files are small and loaded whole.
+DEPARTMENTS = {"69", "13"}
+BY_DEPARTMENT = {
+    "communes.csv": "department_code",
+    "siaes.csv": "department",
+    "prescriber_organizations.csv": "department",
+}
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def call(url, method="GET", body=None, token=None):
+    request = urllib.request.Request(url, method=method)
+    if body is not None:
+        request.data = json.dumps(body).encode()
+        request.add_header("content-type", "application/json")
+    if token:
+        request.add_header("authorization", f"Bearer {token}")
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.loads(response.read() or b"null")
+
+
+def wait_until_serving(host, log):
+    deadline = time.monotonic() + START_TIMEOUT_SECONDS
+    while time.monotonic() < deadline:
+        if host.poll() is not None:
+            sys.exit(f"the host stopped (status {host.returncode}):\n{log.read_text()}")
+        if "Serving" in log.read_text():
+            return
+        time.sleep(0.1)
+    sys.exit(f"the host did not print `Serving` within {START_TIMEOUT_SECONDS} s:\n{log.read_text()}")
+
+
+def reference_data(folder):
+    """A copy of the reference data, cut to `DEPARTMENTS` where it is large."""
+    if not DATA.is_dir():
+        sys.exit(f"reference data not found in {DATA} (set TREMPLIN_DATA)")
+    folder.mkdir()
+    for source in DATA.glob("*.csv"):
+        column = BY_DEPARTMENT.get(source.name)
+        if column is None:
+            shutil.copy(source, folder / source.name)
+            continue
+        with source.open(newline="") as rows, (folder / source.name).open("w", newline="") as kept:
+            reader = csv.DictReader(rows)
+            writer = csv.DictWriter(kept, reader.fieldnames)
+            writer.writeheader()
+            writer.writerows(row for row in reader if row[column] in DEPARTMENTS)
+    return folder
+
+
+def fixtures(url):
+    """Tokens and ids for schemathesis.toml, as TREMPLIN_FUZZ_* variables."""
+    env = {}
+    people = {}
+    for name in ACCOUNTS:
+        session = call(f"{url}/api/v1/auth/token", "POST", {"email": f"{name}@demo.tremplin.fr", "password": PASSWORD})
+        me = call(f"{url}/api/v1/me", token=session["token"])
+        people[name] = (session["token"], me["user"]["id"], me["memberships"][0]["organization"]["id"])
+    token = lambda name: people[name][0]
+    env["TREMPLIN_FUZZ_ADMIN_TOKEN"] = token("admin")
+    env["TREMPLIN_FUZZ_PRESCRIBER_TOKEN"] = token("prescripteur")
+    env["TREMPLIN_FUZZ_ORIENTEUR_TOKEN"] = token("orienteur")
+    env["TREMPLIN_FUZZ_ACI_TOKEN"] = token("aci")
+    env["TREMPLIN_FUZZ_ORIENTEUR_USER"] = people["orienteur"][1]
+    env["TREMPLIN_FUZZ_ML_ORG"] = people["prescripteur"][2]
+    env["TREMPLIN_FUZZ_ACI_ORG"] = people["aci"][2]
+    # The orienteur asks to join the Mission locale: the member operations then have a target.
+    call(f"{url}/api/v1/organizations/{people['prescripteur'][2]}/members", "POST", {}, token("orienteur"))
+    # A job description of the ACI for `updateJob` (appellation 11573, from the reference data).
+    job = {"appellation_code": "11573", "contract_type": "FIXED_TERM_I"}
+    card = call(f"{url}/api/v1/structures/{people['aci'][2]}/jobs", "POST", job, token("aci"))
+    env["TREMPLIN_FUZZ_ACI_JOB"] = card["jobs"][0]["id"]
+    logout = call(f"{url}/api/v1/auth/token", "POST", {"email": "ei@demo.tremplin.fr", "password": PASSWORD})
+    env["TREMPLIN_FUZZ_LOGOUT_TOKEN"] = logout["token"]
+    return env
+
+
+def main():
+    state = Path(tempfile.mkdtemp(prefix="tremplin-fuzz-"))
+    bootstrap = secrets.token_hex(24)
+    address = f"127.0.0.1:{free_port()}"
+    url = f"http://{address}"
+    log = state / "host.log"
+    env = dict(os.environ, SPIN_VARIABLE_BOOTSTRAP_TOKEN=bootstrap, SPIN_VARIABLE_DEMO_DATA="true")
+    with log.open("w") as output:
+        host = subprocess.Popen(
+            [NATIVE / "tremplin-host", "--manifest", ROOT / "spin.toml", "--listen", address, "--state-dir", state / "spin"],
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            env=env,
+        )
+    try:
+        wait_until_serving(host, log)
+        started = time.monotonic()
+        subprocess.run(
+            [NATIVE / "tremplin-load", "--url", url, "--demo", "--data", reference_data(state / "data")],
+            env=dict(env, TREMPLIN_BOOTSTRAP_TOKEN=bootstrap),
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        print(f"fuzz: demo data loaded in {time.monotonic() - started:.0f} s", flush=True)
+        env.update(fixtures(url))
+        env["TREMPLIN_FUZZ_BOOTSTRAP_TOKEN"] = bootstrap
+        fuzz = subprocess.run(
+            [
+                SCHEMATHESIS,
+                "--config-file",
+                ROOT / "tests" / "fuzz" / "schemathesis.toml",
+                "run",
+                f"{url}/api/v1/openapi.json",
+                "--no-color",
+                *sys.argv[1:],
+            ],
+            cwd=ROOT,
+            env=env,
+        )
+        if fuzz.returncode != 0:
+            logs = sorted((state / "spin" / "logs").glob("*_stderr.txt"))
+            for stderr in (f for f in logs if f.stat().st_size):
+                print(f"--- {stderr.name}\n{stderr.read_text()[-4000:]}")
+        return fuzz.returncode
+    finally:
+        host.terminate()
+        host.wait(timeout=30)
+        shutil.rmtree(state, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
