@@ -56,9 +56,11 @@ test: build browser
 
 # Schemathesis (pinned in tests/fuzz/requirements.txt, installed in target/fuzz-venv) against the
 # served app's own /api/v1/openapi.json: every operation, public and with demo tokens
-# (tests/fuzz/run.py, tests/fuzz/schemathesis.toml). FUZZ_ARGS adds Schemathesis options.
+# (tests/fuzz/run.py, tests/fuzz/schemathesis.toml). FUZZ_ARGS adds Schemathesis options. The
+# host and loader are debug builds: they reuse what `cargo test` compiled, and the components
+# they run are the release .wasm files all the same.
 fuzz: build
-	cargo build --profile native --locked -p tremplin-host -p tremplin-load
+	cargo build --locked -p tremplin-host -p tremplin-load
 	@[ -x target/fuzz-venv/bin/python ] || python3 -m venv target/fuzz-venv
 	target/fuzz-venv/bin/pip install --quiet --disable-pip-version-check -r tests/fuzz/requirements.txt
 	target/fuzz-venv/bin/python tests/fuzz/run.py $(FUZZ_ARGS)

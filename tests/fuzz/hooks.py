@@ -28,6 +28,7 @@ AUTHORIZATION = {
     (422, code): [r"status|valid_until"]
     for code in (
         "authorization_not_applicable",
+        "orienteur_not_required",
         "orienteur_cannot_be_authorized",
         "authorization_required",
         "valid_until_required",
@@ -37,8 +38,12 @@ AUTHORIZATION = {
     )
 }
 
-# A job names an appellation and a city of the imported reference data.
-JOB = {(422, "validation_failed"): [r"appellation_code|location_insee"]}
+# A job names an appellation and a city of the imported reference data, and a structure has at
+# most 100 active jobs.
+JOB = {
+    (422, "validation_failed"): [r"appellation_code|location_insee"],
+    (422, "too_many_active_jobs"): [r"is_active"],
+}
 
 # R-DIR-1: a page after the last one depends on how many results there are.
 SEARCH = {(400, "invalid_query"): [r"page"]}

@@ -4,12 +4,13 @@ Serves the app with the bundled host on a free port and a fresh state directory,
 data, logs the demo accounts in (before fuzzing, so fuzzing the login route and its throttle
 cannot lock them out), then runs Schemathesis over every documented operation with
 tests/fuzz/schemathesis.toml. Exits with Schemathesis' status. Run from the repository root after
-`cargo build --profile native -p tremplin-host -p tremplin-load` (the Makefile's `fuzz` target).
+`cargo build -p tremplin-host -p tremplin-load` (the Makefile's `fuzz` target).
 """
 
 import csv
 import json
 import os
+import re
 import secrets
 import shutil
 import socket
@@ -21,12 +22,14 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-NATIVE = ROOT / "target" / "native"
+# Debug builds of the host and the loader (they run the release .wasm components).
+BINARIES = ROOT / "target" / "debug"
 SCHEMATHESIS = Path(sys.executable).parent / "schemathesis"
 PASSWORD = "tremplin-demo-2026"
 # Demo accounts (tools/load/src/demo.rs) whose tokens schemathesis.toml hands to operations.
 ACCOUNTS = ("admin", "prescripteur", "orienteur", "aci")
 START_TIMEOUT_SECONDS = 60
+SERVER_ERROR = re.compile(r"-> 5\d\d|internal error|panicked")
 # The reference data the loader reads (README: `$TREMPLIN_DATA`, else ../shared/data/derived).
 DATA = Path(os.environ.get("TREMPLIN_DATA", ROOT.parent / "shared" / "data" / "derived"))
 # Cities and national lists of these departments only: Lyon, where the demo organizations are,
@@ -115,14 +118,19 @@ def fixtures(url):
 
 def main():
     state = Path(tempfile.mkdtemp(prefix="tremplin-fuzz-"))
-    bootstrap = secrets.token_hex(24)
+    bootstrap, delivery = secrets.token_hex(24), secrets.token_hex(24)
     address = f"127.0.0.1:{free_port()}"
     url = f"http://{address}"
     log = state / "host.log"
-    env = dict(os.environ, SPIN_VARIABLE_BOOTSTRAP_TOKEN=bootstrap, SPIN_VARIABLE_DEMO_DATA="true")
+    env = dict(
+        os.environ,
+        SPIN_VARIABLE_BOOTSTRAP_TOKEN=bootstrap,
+        SPIN_VARIABLE_DELIVERY_TOKEN=delivery,
+        SPIN_VARIABLE_DEMO_DATA="true",
+    )
     with log.open("w") as output:
         host = subprocess.Popen(
-            [NATIVE / "tremplin-host", "--manifest", ROOT / "spin.toml", "--listen", address, "--state-dir", state / "spin"],
+            [BINARIES / "tremplin-host", "--manifest", ROOT / "spin.toml", "--listen", address, "--state-dir", state / "spin"],
             stdout=output,
             stderr=subprocess.STDOUT,
             env=env,
@@ -131,7 +139,7 @@ def main():
         wait_until_serving(host, log)
         started = time.monotonic()
         subprocess.run(
-            [NATIVE / "tremplin-load", "--url", url, "--demo", "--data", reference_data(state / "data")],
+            [BINARIES / "tremplin-load", "--url", url, "--demo", "--data", reference_data(state / "data")],
             env=dict(env, TREMPLIN_BOOTSTRAP_TOKEN=bootstrap),
             check=True,
             stdout=subprocess.DEVNULL,
@@ -139,6 +147,7 @@ def main():
         print(f"fuzz: demo data loaded in {time.monotonic() - started:.0f} s", flush=True)
         env.update(fixtures(url))
         env["TREMPLIN_FUZZ_BOOTSTRAP_TOKEN"] = bootstrap
+        env["TREMPLIN_FUZZ_DELIVERY_TOKEN"] = delivery
         fuzz = subprocess.run(
             [
                 SCHEMATHESIS,
@@ -153,9 +162,11 @@ def main():
             env=env,
         )
         if fuzz.returncode != 0:
-            logs = sorted((state / "spin" / "logs").glob("*_stderr.txt"))
-            for stderr in (f for f in logs if f.stat().st_size):
-                print(f"--- {stderr.name}\n{stderr.read_text()[-4000:]}")
+            # The components log every refused request; a failure needs only their 5xx and panics.
+            for stderr in sorted((state / "spin" / "logs").glob("*_stderr.txt")):
+                errors = [line for line in stderr.read_text().splitlines() if SERVER_ERROR.search(line)]
+                if errors:
+                    print(f"--- {stderr.name}", *errors[-40:], sep="\n")
         return fuzz.returncode
     finally:
         host.terminate()

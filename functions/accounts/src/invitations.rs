@@ -109,7 +109,7 @@ pub fn create(ctx: &Ctx) -> Result<Response, Error> {
             outbox::Message {
                 kind: "invitation",
                 to: &email,
-                subject: &format!("Invitation à rejoindre {} sur Tremplin", organization_name),
+                subject: &invitation_subject(organization_name),
                 text: &text,
             },
         )?;
@@ -125,6 +125,18 @@ pub fn create(ctx: &Ctx) -> Result<Response, Error> {
             }),
         )
     })
+}
+
+/// Names go up to 255 characters, a subject too: a long name is cut so the subject fits.
+fn invitation_subject(organization: &str) -> String {
+    const NAME_IN_SUBJECT: usize = 200;
+    let name: String = organization.chars().take(NAME_IN_SUBJECT).collect();
+    let cut = if name.len() < organization.len() {
+        "…"
+    } else {
+        ""
+    };
+    format!("Invitation à rejoindre {name}{cut} sur Tremplin")
 }
 
 fn invitation_text(

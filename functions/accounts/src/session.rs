@@ -28,6 +28,13 @@ struct ThrottleKeys {
     address: String,
 }
 
+/// The limit of each of [`ThrottleKeys::hashes`], in the same order.
+const LIMITS: [Limit; 3] = [LOGIN_PER_PAIR, LOGIN_PER_EMAIL, LOGIN_PER_ADDRESS];
+
+/// How many times an attempt is counted again after another attempt on one of its keys was
+/// counted between its read and its write; then 503 (retry later).
+const COUNT_RACES: usize = 50;
+
 impl ThrottleKeys {
     fn new(email: &Email, address: &str) -> ThrottleKeys {
         ThrottleKeys {
@@ -37,61 +44,66 @@ impl ThrottleKeys {
         }
     }
 
-    fn with_limits(&self) -> [(&str, Limit); 3] {
-        [
-            (&self.pair, LOGIN_PER_PAIR),
-            (&self.email, LOGIN_PER_EMAIL),
-            (&self.address, LOGIN_PER_ADDRESS),
-        ]
+    fn hashes(&self) -> throttle::Keys<'_> {
+        [&self.pair, &self.email, &self.address]
     }
-}
 
-/// Counts this attempt on every key, or on none and 429 when one is at its limit. Runs in its
-/// own write transaction before the password is hashed: parallel guesses are ordered by the
-/// write lock, each sees the ones counted before it, so at most the limit get hashed. A refused
-/// attempt is rolled back and counts nowhere: a guesser locked out of one pair cannot push the
-/// e-mail's count up for the account's owner.
-fn reserve(db: &Db, keys: &ThrottleKeys, now_ms: i64) -> Result<(), Error> {
-    throttle::purge(db, now_ms)?;
-    let mut counted = Vec::new();
-    let mut wait_ms = 0;
-    for (key, limit) in keys.with_limits() {
-        match limit.reserve(throttle::drained_at(db, key)?, now_ms) {
-            Decision::Allowed { drained_at } => counted.push((key, drained_at)),
-            Decision::Refused { retry_after_ms } => wait_ms = wait_ms.max(retry_after_ms),
+    /// The counters once this attempt is counted on every key, or 429 when one key is at its
+    /// limit (then nothing is counted anywhere).
+    fn count(drained_at: [Option<i64>; 3], now_ms: i64) -> Result<[i64; 3], Error> {
+        let mut counted = [0; 3];
+        let mut wait_ms = 0;
+        for (i, (limit, drained_at)) in LIMITS.iter().zip(drained_at).enumerate() {
+            match limit.reserve(drained_at, now_ms) {
+                Decision::Allowed { drained_at } => counted[i] = drained_at,
+                Decision::Refused { retry_after_ms } => wait_ms = wait_ms.max(retry_after_ms),
+            }
+        }
+        match wait_ms {
+            0 => Ok(counted),
+            _ => Err(Error::TooManyRequests {
+                retry_after_seconds: retry_after_seconds(wait_ms),
+            }),
         }
     }
-    if wait_ms > 0 {
-        return Err(Error::TooManyRequests {
-            retry_after_seconds: retry_after_seconds(wait_ms),
-        });
-    }
-    for (key, drained_at) in counted {
-        throttle::set_drained_at(db, key, drained_at)?;
-    }
-    Ok(())
-}
 
-/// A proven password was no guess: its pair starts afresh (the owner's own typos are
-/// forgiven), the e-mail and the address get back the attempt counted for it — earlier failures
-/// there, perhaps from elsewhere, still count.
-fn forgive(db: &Db, keys: &ThrottleKeys) -> Result<(), Error> {
-    throttle::clear(db, &keys.pair)?;
-    for (key, limit) in [
-        (&keys.email, LOGIN_PER_EMAIL),
-        (&keys.address, LOGIN_PER_ADDRESS),
-    ] {
-        if let Some(drained_at) = throttle::drained_at(db, key)? {
-            throttle::set_drained_at(db, key, limit.refund(drained_at))?;
+    /// Counts this attempt before the password is hashed, durably, so that parallel guesses
+    /// see each other: the count is stored only if no key changed since it was read, else read
+    /// and decided again. So at most the limit get hashed. A refused attempt writes nothing and
+    /// counts nowhere: a guesser locked out of one pair cannot push the e-mail's count up for
+    /// the account's owner, nor hold the write lock. One statement, not a transaction: the lock
+    /// is never held while this component waits for a core, which Argon2 hashing of parallel
+    /// logins keeps busy.
+    fn reserve(&self, db: &Db, now_ms: i64) -> Result<(), Error> {
+        for _ in 0..COUNT_RACES {
+            let read = throttle::drained_at(db, self.hashes())?;
+            let counted = Self::count(read, now_ms)?;
+            if throttle::count_if_unchanged(db, self.hashes(), read, counted)? {
+                return Ok(());
+            }
         }
+        Err(tremplin_platform::db::busy())
     }
-    Ok(())
+
+    /// A proven password was no guess: its pair starts afresh (the owner's own typos are
+    /// forgiven), the e-mail and the address get back the attempt counted for it — earlier
+    /// failures there, perhaps from elsewhere, still count.
+    fn forgive(&self, db: &Db, now_ms: i64) -> Result<(), Error> {
+        let [_, email, address] = throttle::drained_at(db, self.hashes())?;
+        let refund = |limit: Limit, at: Option<i64>| at.map_or(now_ms, |at| limit.refund(at));
+        let forgiven = [
+            now_ms,
+            refund(LOGIN_PER_EMAIL, email),
+            refund(LOGIN_PER_ADDRESS, address),
+        ];
+        throttle::set_drained_at(db, self.hashes(), forgiven)
+    }
 }
 
 /// A failed login commits once (its count); a successful one twice: its count, then the session
-/// with the refund. They cannot be one: the count must be visible to parallel attempts before
-/// Argon2 runs (~60 ms), and holding the write lock through the hash would stall every writer
-/// of the application.
+/// with the refund. They cannot be one: the count must be durable and visible to parallel
+/// attempts before Argon2 runs (~60 ms), and holding the write lock through the hash would stall
+/// every writer of the application.
 pub fn login(ctx: &Ctx) -> Result<Response, Error> {
     let credentials: Credentials = ctx.json()?;
     let email = Email::parse(&credentials.email).map_err(|e| Error::field("email", e))?;
@@ -99,7 +111,7 @@ pub fn login(ctx: &Ctx) -> Result<Response, Error> {
     let keys = ThrottleKeys::new(&email, &ctx.client_ip());
     let db = ctx.db()?;
     // Not `Ctx::write`: an attempt is no act to audit nor an answer to store.
-    db.transaction(|db| reserve(db, &keys, now * 1000))?;
+    keys.reserve(db, now * 1000)?;
     let user = users::find_by_email(db, email.as_str())?.filter(|u| u.is_active);
     if !password::verify(
         &credentials.password,
@@ -111,7 +123,7 @@ pub fn login(ctx: &Ctx) -> Result<Response, Error> {
     let token = new_secret()?;
     let expires_at = now + sessions::TOKEN_TTL_SECONDS;
     ctx.write(|db| {
-        forgive(db, &keys)?;
+        keys.forgive(db, now * 1000)?;
         sessions::insert(
             db,
             &sha256_hex(token.as_bytes()),

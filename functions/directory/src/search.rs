@@ -318,7 +318,8 @@ pub fn structures(ctx: &Ctx) -> Result<Response, Error> {
 fn departments(query: &mut Query, ctx: &Ctx) -> Result<Vec<String>, Error> {
     let codes = directory::list(ctx.query_param("departments").as_deref(), |code| {
         Ok(code.to_ascii_uppercase())
-    })?;
+    });
+    let codes = query.check("departments", codes).unwrap_or_default();
     if codes.is_empty() {
         return Ok(codes);
     }

@@ -161,8 +161,47 @@ macro_rules! expect {
     };
 }
 
+macro_rules! integers {
+    ($($method:ident),*) => {
+        $(
+            fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, BodyError> {
+                self.integer(visitor)
+            }
+        )*
+    };
+}
+
+impl Body {
+    /// An integer, also when written with a decimal point (`49.0`): JSON Schema counts it as one.
+    fn integer<'de, V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, BodyError> {
+        const LIMIT: f64 = 9_223_372_036_854_775_808.0; // 2^63
+        let Value::Number(n) = self.0 else {
+            return Err(BodyError::WrongType(Kind::Integer));
+        };
+        match (n.as_u64(), n.as_i64(), n.as_f64()) {
+            (Some(u), _, _) => visitor.visit_u64(u),
+            (_, Some(i), _) => visitor.visit_i64(i),
+            (_, _, Some(f)) if f.fract() != 0.0 => Err(BodyError::WrongType(Kind::Integer)),
+            (_, _, Some(f)) if (0.0..LIMIT).contains(&f) => visitor.visit_u64(f as u64),
+            (_, _, Some(f)) if (-LIMIT..0.0).contains(&f) => visitor.visit_i64(f as i64),
+            _ => Err(BodyError::OutOfRange),
+        }
+    }
+}
+
 impl<'de> de::Deserializer<'de> for Body {
     type Error = BodyError;
+
+    integers!(
+        deserialize_i8,
+        deserialize_i16,
+        deserialize_i32,
+        deserialize_i64,
+        deserialize_u8,
+        deserialize_u16,
+        deserialize_u32,
+        deserialize_u64
+    );
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, BodyError> {
         match self.0 {
@@ -192,14 +231,6 @@ impl<'de> de::Deserializer<'de> for Body {
 
     expect! {
         deserialize_bool => Boolean if Value::Bool(_),
-        deserialize_i8 => Integer if Value::Number(_),
-        deserialize_i16 => Integer if Value::Number(_),
-        deserialize_i32 => Integer if Value::Number(_),
-        deserialize_i64 => Integer if Value::Number(_),
-        deserialize_u8 => Integer if Value::Number(_),
-        deserialize_u16 => Integer if Value::Number(_),
-        deserialize_u32 => Integer if Value::Number(_),
-        deserialize_u64 => Integer if Value::Number(_),
         deserialize_f32 => Number if Value::Number(_),
         deserialize_f64 => Number if Value::Number(_),
         deserialize_char => Text if Value::String(_),
@@ -335,6 +366,13 @@ mod tests {
             )
         );
         assert_eq!(
+            error(json!({"email": "a@b.fr", "valid_days": 4.5})),
+            (
+                "valid_days".into(),
+                "Type incorrect (attendu : nombre entier).".into()
+            )
+        );
+        assert_eq!(
             error(json!({"email": "a@b.fr", "valid_days": 300})),
             (
                 "valid_days".into(),
@@ -360,5 +398,8 @@ mod tests {
             from_value(json!({"email": "a@b.fr", "valid_days": 14, "role": "admin", "tags": null}))
                 .expect("fits");
         assert_eq!(invitation.valid_days, Some(14));
+        let written_with_a_point: Invitation =
+            from_value(json!({"email": "a@b.fr", "valid_days": 49.0})).expect("an integer");
+        assert_eq!(written_with_a_point.valid_days, Some(49));
     }
 }

@@ -1,7 +1,8 @@
 //! `?page=&page_size=` of every list (API.md: page from 1, `page_size` 20 by default, at most
-//! 100): parsed once here, with the offset computed in checked arithmetic, so a huge page is a
-//! 400 naming the field, never a wrapped offset. The bounds are a parameter, so a list with other
-//! sizes (the directory search's 10–20, R-DIR-1) can use the same type.
+//! 100): parsed once here. A page past [`PageSizes::max_page`] is a 400 naming the field, so
+//! `page × page_size` always fits SQLite's 64-bit `OFFSET`: never a wrapped offset. The bounds
+//! are a parameter, so a list with other sizes (the directory search's 10–20, R-DIR-1) uses the
+//! same type.
 
 use crate::error::{Error, FieldErrors};
 
@@ -20,8 +21,13 @@ pub const LIST_PAGE_SIZES: PageSizes = PageSizes {
     default: 20,
 };
 
-/// Offsets past this are refused: SQLite's `OFFSET` is a signed 64-bit integer.
-const MAX_OFFSET: u64 = i64::MAX as u64;
+impl PageSizes {
+    /// The last page number accepted: whatever the size, its offset fits SQLite's `OFFSET` (a
+    /// signed 64-bit integer). The accepted pairs form a rectangle an API document can state.
+    pub fn max_page(self) -> u64 {
+        i64::MAX as u64 / u64::from(self.max.max(1)) + 1
+    }
+}
 
 /// A requested page: its number (from 1), its size, and the rows it skips.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,18 +44,19 @@ impl Page {
         size: Option<&str>,
         sizes: PageSizes,
     ) -> Result<Page, Error> {
+        let max_page = sizes.max_page();
         let number = match number {
             None => 1,
             Some(n) => n
                 .trim()
                 .parse::<u64>()
                 .ok()
-                .filter(|n| *n >= 1)
+                .filter(|n| (1..=max_page).contains(n))
                 .ok_or_else(|| {
                     invalid(
                         "page",
                         "invalid_page",
-                        "Le numéro de page doit être un entier à partir de 1.".into(),
+                        format!("Le numéro de page doit être un entier entre 1 et {max_page}."),
                     )
                 })?,
         };
@@ -71,20 +78,11 @@ impl Page {
                     )
                 })?,
         };
-        let offset = (number - 1)
-            .checked_mul(u64::from(size))
-            .filter(|offset| *offset <= MAX_OFFSET)
-            .ok_or_else(|| {
-                invalid(
-                    "page",
-                    "page_too_large",
-                    "Ce numéro de page est trop grand pour cette taille de page.".into(),
-                )
-            })?;
         Ok(Page {
             number,
             size,
-            offset,
+            // At most (i64::MAX / max) × max ≤ i64::MAX: `max_page` is chosen so.
+            offset: (number - 1) * u64::from(size),
         })
     }
 
@@ -171,26 +169,27 @@ mod tests {
     }
 
     #[test]
-    fn a_page_whose_offset_overflows_is_a_400_never_a_wrapped_offset() {
-        // (u64::MAX - 1) × 100 overflows u64; 2^63 / 100 + 2 fits u64 but not SQLite's i64.
-        for number in [
-            u64::MAX.to_string(),
-            (i64::MAX as u64 / 100 + 2).to_string(),
+    fn a_page_whose_offset_would_overflow_is_a_400_never_a_wrapped_offset() {
+        let max_page = LIST_PAGE_SIZES.max_page();
+        assert_eq!(max_page, 92_233_720_368_547_759);
+        // One past it would need an offset beyond i64 at page_size 100, so it is refused at any
+        // size; so are pages past u64 (they do not even parse).
+        for (number, size) in [
+            ((max_page + 1).to_string(), "100"),
+            ((max_page + 1).to_string(), "1"),
+            (u64::MAX.to_string(), "100"),
+            ("18446744073709551616".to_owned(), "20"),
         ] {
-            let error = parse(Some(&number), Some("100")).unwrap_err();
-            assert_eq!(error.code(), "page_too_large");
-            assert_eq!(field_of(error), (400, "page".to_owned()));
+            let error = parse(Some(&number), Some(size)).unwrap_err();
+            assert_eq!(error.code(), "invalid_page");
+            assert_eq!(
+                field_of(error),
+                (400, "page".to_owned()),
+                "{number} × {size}"
+            );
         }
-        // One past u64 does not even parse.
-        assert_eq!(
-            parse(Some("18446744073709551616"), None)
-                .unwrap_err()
-                .code(),
-            "invalid_page"
-        );
-        // The largest page that still fits is accepted, with its exact offset.
-        let last = (i64::MAX as u64 / 100 + 1).to_string();
-        let page = parse(Some(&last), Some("100")).unwrap();
+        // The last page is accepted at the largest size, with its exact offset.
+        let page = parse(Some(&max_page.to_string()), Some("100")).unwrap();
         assert_eq!(page.offset(), i64::MAX / 100 * 100);
     }
 

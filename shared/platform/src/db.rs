@@ -14,8 +14,8 @@ use crate::migrations;
 /// 5 s per statement by default (SQLite's busy timeout); the connection's busy timeout is set to
 /// what is left of this budget instead, so the waits of all attempts add up to at most this.
 const LOCK_WAIT_BUDGET: Duration = Duration::from_secs(3);
-/// A `BEGIN IMMEDIATE` that SQLite refuses before its busy timeout ran out is tried again after
-/// this pause, within the budget.
+/// A `BEGIN IMMEDIATE` refused before the budget ran out (a database without our busy timeout,
+/// such as a libSQL server, answers SQLITE_BUSY at once) is tried again after this pause.
 const LOCK_RETRY_PAUSE: Duration = Duration::from_millis(5);
 /// What a 503 asks the client to wait before trying again.
 const BUSY_RETRY_AFTER_SECONDS: u64 = 1;
@@ -53,20 +53,27 @@ impl From<sqlite::Error> for DbError {
 impl From<DbError> for Error {
     fn from(error: DbError) -> Self {
         if error.is_locked() {
-            Error::ServiceUnavailable {
-                retry_after_seconds: BUSY_RETRY_AFTER_SECONDS,
-            }
+            busy()
         } else {
             Error::internal(format!("sqlite: {}", error.0))
         }
     }
 }
 
+/// 503 `database_busy`: the database could not take this write in time; nothing was written.
+pub fn busy() -> Error {
+    Error::ServiceUnavailable {
+        retry_after_seconds: BUSY_RETRY_AFTER_SECONDS,
+    }
+}
+
 pub struct Db {
     connection: Connection,
-    /// What is left of [`LOCK_WAIT_BUDGET`] for this request, and the busy timeout set now.
+    /// What is left of [`LOCK_WAIT_BUDGET`] for this request.
     lock_wait_left: Cell<Duration>,
-    busy_timeout: Cell<Duration>,
+    /// The busy timeout set now; `None` where the database refuses the pragma (a libSQL server
+    /// may: its locks are its own, and the budget still bounds the attempts).
+    busy_timeout: Cell<Option<Duration>>,
 }
 
 impl Db {
@@ -77,10 +84,10 @@ impl Db {
         let db = Db {
             connection,
             lock_wait_left: Cell::new(LOCK_WAIT_BUDGET),
-            busy_timeout: Cell::new(Duration::MAX),
+            busy_timeout: Cell::new(Some(Duration::MAX)),
         };
         // Reads wait for a committing writer too: never longer than the budget.
-        db.set_busy_timeout(LOCK_WAIT_BUDGET)?;
+        db.set_busy_timeout(LOCK_WAIT_BUDGET);
         migrations::ensure_current(&db)?;
         Ok(db)
     }
@@ -107,7 +114,7 @@ impl Db {
         self.begin_immediate()?;
         match work(self) {
             // A COMMIT refused with SQLITE_BUSY leaves the transaction open: roll it back.
-            Ok(value) => match self.timed_lock_wait("COMMIT") {
+            Ok(value) => match self.timed(|| self.execute("COMMIT", &[])) {
                 Ok(()) => Ok(value),
                 Err(error) => {
                     self.rollback();
@@ -123,7 +130,7 @@ impl Db {
 
     fn begin_immediate(&self) -> Result<(), DbError> {
         loop {
-            match self.timed_lock_wait("BEGIN IMMEDIATE") {
+            match self.timed(|| self.execute("BEGIN IMMEDIATE", &[])) {
                 Err(error) if error.is_locked() && !self.lock_wait_left.get().is_zero() => {
                     std::thread::sleep(LOCK_RETRY_PAUSE.min(self.lock_wait_left.get()));
                     self.spend_lock_wait(LOCK_RETRY_PAUSE);
@@ -133,16 +140,23 @@ impl Db {
         }
     }
 
+    /// One write statement as its own transaction (autocommit): the write lock is held only
+    /// while SQLite runs it, never across the component's own work, and its wait counts against
+    /// the same budget as a transaction's.
+    pub fn write_alone(&self, sql: &str, params: &[Value]) -> Result<Rows, DbError> {
+        self.timed(|| self.query(sql, params))
+    }
+
     /// Runs a statement that takes a lock, with the busy timeout set to what is left of the
     /// budget, and takes the time it took off the budget.
-    fn timed_lock_wait(&self, sql: &str) -> Result<(), DbError> {
+    fn timed<T>(&self, statement: impl FnOnce() -> Result<T, DbError>) -> Result<T, DbError> {
         let left = self.lock_wait_left.get();
         if left.is_zero() {
             return Err(DbError("database is locked: lock wait budget spent".into()));
         }
-        self.set_busy_timeout(left)?;
+        self.set_busy_timeout(left);
         let started = Instant::now();
-        let result = self.execute(sql, &[]);
+        let result = statement();
         self.spend_lock_wait(started.elapsed());
         result
     }
@@ -153,16 +167,24 @@ impl Db {
     }
 
     /// SQLite's busy timeout of this connection, in whole milliseconds (set only when it changes).
-    fn set_busy_timeout(&self, timeout: Duration) -> Result<(), DbError> {
+    fn set_busy_timeout(&self, timeout: Duration) {
         let timeout = Duration::from_millis(timeout.as_millis() as u64);
-        if timeout != self.busy_timeout.get() {
-            self.execute(
-                &format!("PRAGMA busy_timeout = {}", timeout.as_millis()),
-                &[],
-            )?;
-            self.busy_timeout.set(timeout);
+        let Some(current) = self.busy_timeout.get() else {
+            return;
+        };
+        if timeout != current {
+            let pragma = format!("PRAGMA busy_timeout = {}", timeout.as_millis());
+            match self.execute(&pragma, &[]) {
+                Ok(()) => self.busy_timeout.set(Some(timeout)),
+                Err(error) => {
+                    eprintln!(
+                        "busy_timeout refused, lock waits bounded by retries only: {}",
+                        error.0
+                    );
+                    self.busy_timeout.set(None);
+                }
+            }
         }
-        Ok(())
     }
 
     fn rollback(&self) {

@@ -75,8 +75,11 @@ pub async fn serve(request: IncomingRequest, response_out: ResponseOutparam, rou
         }
     };
     send(response_out, response).await;
-    if let Some(lease) = ctx.as_ref().and_then(|ctx| ctx.delivery_lease.get()) {
-        outbox::deliver_claimed(ctx.as_ref().expect("matched Some"), lease).await;
+    if let Some((ctx, lease)) = ctx
+        .as_ref()
+        .and_then(|ctx| Some((ctx, ctx.delivery_lease.get()?)))
+    {
+        outbox::deliver_claimed(ctx, lease).await;
     }
 }
 

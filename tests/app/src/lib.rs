@@ -563,3 +563,26 @@ impl TestApp {
         rows
     }
 }
+
+impl TestApp {
+    /// Waits until every queued message had its delivery attempt (delivery runs after the
+    /// answer of the act that queued it), for 10 s at most: a snapshot taken then is not changed
+    /// later by that act.
+    pub async fn outbox_settled(&self) {
+        for _ in 0..1_000 {
+            let unsettled: i64 = self
+                .db()
+                .query_row(
+                    "SELECT COUNT(*) FROM outbox WHERE state = 'sending' OR (state = 'pending' AND attempts = 0)",
+                    [],
+                    |row| row.get(0),
+                )
+                .expect("outbox");
+            if unsettled == 0 {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        panic!("the outbox still delivers after 10 s");
+    }
+}

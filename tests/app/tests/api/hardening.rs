@@ -100,3 +100,31 @@ async fn a_forged_spin_client_addr_is_replaced_by_the_real_one() {
         "the per-address limit never applied: the forged address was believed"
     );
 }
+
+#[tokio::test]
+async fn a_problem_type_is_a_french_page_the_app_serves() {
+    let app = TestApp::spawn().await;
+    let problem = app
+        .login("personne@x.fr", "pas le bon mot de passe")
+        .await
+        .problem(401, "invalid_credentials");
+    assert_eq!(problem["type"], "/problemes/invalid_credentials");
+
+    let page = app.get("/problemes/invalid_credentials").send().await;
+    assert_eq!(page.status, 200);
+    assert_eq!(
+        page.header("content-type"),
+        Some("text/html; charset=utf-8")
+    );
+    let html = String::from_utf8(page.body).unwrap();
+    assert!(html.contains("<html lang=\"fr\">"), "{html}");
+    assert!(
+        html.contains("Adresse e-mail ou mot de passe incorrect"),
+        "{html}"
+    );
+    assert!(html.contains("Que faire ?"), "{html}");
+    // A code without its own explanation still gets the general page; anything else is not a code.
+    let general = app.get("/problemes/page_out_of_range").send().await;
+    assert_eq!(general.status, 200);
+    assert_eq!(app.get("/problemes/<script>").send().await.status, 404);
+}

@@ -20,6 +20,8 @@ async fn a_retry_with_the_same_key_returns_the_first_answer_and_creates_nothing(
     };
 
     let first = send().await;
+    // The invitation e-mail goes out after the first answer; the snapshot waits for it.
+    app.outbox_settled().await;
     let before_retry = app.snapshot();
     let retry = send().await;
 

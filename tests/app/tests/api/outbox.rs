@@ -37,32 +37,13 @@ fn make_due(app: &TestApp) {
         .expect("make due");
 }
 
-/// Waits until no message is claimed any more (a delivery after an answer has recorded its outcome).
-async fn settled(app: &TestApp) {
-    for _ in 0..1_000 {
-        let claimed: i64 = app
-            .db()
-            .query_row(
-                "SELECT COUNT(*) FROM outbox WHERE state = 'sending'",
-                [],
-                |r| r.get(0),
-            )
-            .expect("count");
-        if claimed == 0 {
-            return;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
-    }
-    panic!("deliveries never settled: {:?}", outbox_rows(app));
-}
-
 #[tokio::test]
 async fn an_invitation_is_queued_with_its_act_and_delivered_right_after_the_answer() {
     let app = TestApp::spawn().await;
     let org = app
         .organization("prescriber", "ML", Some("VALIDATED"))
         .await;
-    let audits_before = app.count("audit_log");
+    let mark = app.audit_mark();
 
     let answer = invite(&app, &org.id, &org.member.token, "nina@x.fr").await;
 
@@ -83,7 +64,7 @@ async fn an_invitation_is_queued_with_its_act_and_delivered_right_after_the_answ
         "{text}"
     );
     assert_eq!(mail["authorization"], "Bearer test-email-key");
-    settled(&app).await;
+    app.outbox_settled().await;
     let rows = outbox_rows(&app);
     assert_eq!(rows.len(), 1);
     let (id, state, attempts, body) = &rows[0];
@@ -97,7 +78,17 @@ async fn an_invitation_is_queued_with_its_act_and_delivered_right_after_the_answ
         id.as_str(),
         "the provider can drop a duplicate try"
     );
-    assert_eq!(app.count("audit_log"), audits_before + 1);
+    let audits = app.audit_since(mark);
+    assert_eq!(audits.len(), 1, "the invitation and its e-mail are one act");
+    assert_eq!(
+        (audits[0].action.as_str(), audits[0].entity.as_str()),
+        ("invite", "invitation")
+    );
+    assert_eq!(
+        audits[0].actor_user_id.as_deref(),
+        Some(org.member.id.as_str())
+    );
+    assert_eq!(audits[0].organization_id.as_deref(), Some(org.id.as_str()));
     assert_eq!(app.mailbox.tries(), 1);
 
     // The code from the mailbox is what proves the address: it opens the invitation.
@@ -135,7 +126,7 @@ async fn failed_tries_are_retried_with_backoff_then_abandoned_and_said_so() {
     app.mailbox.fail_next(usize::MAX);
 
     invite(&app, &org.id, &org.member.token, "nina@x.fr").await;
-    settled(&app).await;
+    app.outbox_settled().await;
     let (_, state, attempts, _) = outbox_rows(&app).remove(0);
     assert_eq!((state.as_str(), attempts), ("pending", 1));
     let (next, created): (i64, String) = app
@@ -151,7 +142,7 @@ async fn failed_tries_are_retried_with_backoff_then_abandoned_and_said_so() {
     for attempt in 2..=MAX_ATTEMPTS {
         make_due(&app);
         assert_eq!(app.deliver().await["claimed"], 1, "try {attempt}");
-        settled(&app).await;
+        app.outbox_settled().await;
     }
     let (_, state, attempts, _) = outbox_rows(&app).remove(0);
     assert_eq!((state.as_str(), attempts), ("failed", MAX_ATTEMPTS));
@@ -198,7 +189,7 @@ async fn racing_deliverers_never_send_a_message_twice() {
     for email in &invitees {
         invite(&app, &org.id, &org.member.token, email).await;
     }
-    settled(&app).await;
+    app.outbox_settled().await;
     make_due(&app);
 
     let deliverers = (0..4)
@@ -221,7 +212,7 @@ async fn racing_deliverers_never_send_a_message_twice() {
     for email in &invitees {
         assert_eq!(app.mail_to(email, 1).await.len(), 1, "{email}");
     }
-    settled(&app).await;
+    app.outbox_settled().await;
     assert_eq!(app.mailbox.messages().len(), invitees.len());
     assert_eq!(
         app.mailbox.tries(),
@@ -238,7 +229,7 @@ async fn a_message_whose_deliverer_died_is_taken_over_after_its_lease() {
         .await;
     app.mailbox.fail_next(1);
     invite(&app, &org.id, &org.member.token, "nina@x.fr").await;
-    settled(&app).await;
+    app.outbox_settled().await;
     // As if a deliverer had claimed it and its instance stopped mid-send.
     app.db()
         .execute(

@@ -119,31 +119,25 @@ async fn structures_and_prescribers_import_idempotently_and_report_bad_rows() {
             r.get(0)
         })
         .unwrap();
-    app.patch(&format!("/api/v1/organizations/{ml}/authorization"))
-        .bearer(&admin)
-        .json(json!({"status": "VALIDATED"}))
-        .send()
-        .await
-        .ok(200);
-    let ml_now = app
-        .get("/api/v1/prescribers?city=84007&kinds=ML")
-        .send()
-        .await
-        .ok(200);
-    assert_eq!(ml_now["count"], 1, "the index follows the decision");
-    assert_eq!(ml_now["results"][0]["id"], ml);
-    app.patch(&format!("/api/v1/organizations/{ml}/authorization"))
-        .bearer(&admin)
-        .json(json!({"status": "REFUSED"}))
-        .send()
-        .await
-        .ok(200);
-    let refused = app
-        .get("/api/v1/prescribers?city=84007&kinds=ML")
-        .send()
-        .await
-        .ok(200);
-    assert_eq!(refused["count"], 0, "and follows it back");
+    for (status, listed) in [("VALIDATED", 1), ("REFUSED", 0)] {
+        app.patch(&format!("/api/v1/organizations/{ml}/authorization"))
+            .bearer(&admin)
+            .json(json!({"status": status}))
+            .send()
+            .await
+            .ok(200);
+        let ml_now = app
+            .get("/api/v1/prescribers?city=84007&kinds=ML")
+            .send()
+            .await
+            .ok(200);
+        assert_eq!(ml_now["count"], listed, "the index follows {status}");
+        assert!(ml_now["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["id"] == ml));
+    }
 
     // Once imported, authorization is the administration's decision: a new import keeps it.
     let mut renamed = prescriber(3, "ML", &luhn_siret(10), "", "NOT_SET");
