@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use tremplin_domain::organization::{Authorization, AuthorizationStatus, Category, Kind, Role};
 use tremplin_domain::{Email, Error, FieldErrors, Siret};
 use tremplin_platform::db::Db;
-use tremplin_platform::ids::{new_id, sha256_hex};
+use tremplin_platform::ids::new_id;
 use tremplin_platform::repo::memberships::{self, Membership, Status};
 use tremplin_platform::repo::organizations::{self, Address, NewOrganization, Profile};
 use tremplin_platform::repo::{directory_index, users};
@@ -36,14 +36,7 @@ struct Bootstrap {
 /// Creates the administration organization and its first admin, once. Guarded by a secret known
 /// to whoever deploys (`bootstrap_token`, empty = disabled), compared by hash.
 pub fn bootstrap(ctx: &Ctx) -> Result<Response, Error> {
-    let configured = spin_sdk::variables::get("bootstrap_token")
-        .map_err(|e| Error::internal(format!("variable bootstrap_token: {e:?}")))?;
-    let presented = auth::bearer_token(ctx).unwrap_or("");
-    if configured.is_empty()
-        || sha256_hex(presented.as_bytes()) != sha256_hex(configured.as_bytes())
-    {
-        return Err(Error::Unauthenticated);
-    }
+    auth::require_deployment_secret(ctx, "bootstrap_token")?;
     let body: Bootstrap = ctx.json()?;
     let mut errors = FieldErrors::new();
     let email =

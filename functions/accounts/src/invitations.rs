@@ -3,7 +3,6 @@
 //! The code is e-mailed to the invitee through the outbox, never returned to the inviter.
 
 use serde::Deserialize;
-use tremplin_domain::date::format_rfc3339_utc;
 use tremplin_domain::organization::{self, Category, OrgAction, Role, INVITATION_MAX_PENDING};
 use tremplin_domain::{Email, Error, FieldErrors};
 use tremplin_platform::auth::bearer_token;
@@ -63,10 +62,12 @@ pub fn create(ctx: &Ctx) -> Result<Response, Error> {
         .unwrap_or(&organization.profile.name);
     let code = new_secret()?;
     let invitation_id = new_id("inv")?;
-    let expires_at = format_rfc3339_utc(ctx.clock.now_unix() + days * 86_400);
+    let expires_at = invitations::expires_at(&ctx.clock, days);
     ctx.write(|db| {
         let now = ctx.clock.now_rfc3339();
-        if invitations::count_pending(db, &id, &now)? >= INVITATION_MAX_PENDING {
+        if invitations::count_pending(db, &id, &invitations::now(&ctx.clock))?
+            >= INVITATION_MAX_PENDING
+        {
             return Err(Error::conflict(
                 "too_many_invitations",
                 "Cette organisation a déjà 50 invitations en attente.",

@@ -5,7 +5,7 @@ use serde::Deserialize;
 use tremplin_domain::organization::{Authorization, AuthorizationStatus, Category, OrgAction};
 use tremplin_domain::{Date, Error};
 use tremplin_platform::repo::organizations::{self, Organization, ProfileEdit};
-use tremplin_platform::repo::{directory_index, listed};
+use tremplin_platform::repo::directory_index;
 use tremplin_platform::{json, Ctx, Response};
 
 use crate::members::still_allowed;
@@ -86,7 +86,7 @@ pub fn set_authorization(ctx: &Ctx) -> Result<Response, Error> {
             &now,
         )?;
         // R-DIR-3 lists only authorized prescribers: the directory follows at once.
-        directory_index::rebuild(db, Category::Prescriber, listed::cell(db, &id)?)?;
+        directory_index::rebuild(db, Category::Prescriber, organizations::cell(db, &id)?)?;
         let details = serde_json::json!({
             "from": previous.status.as_str(),
             "to": organization.authorization.status.as_str(),

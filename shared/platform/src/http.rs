@@ -479,6 +479,9 @@ pub fn problem(error: &Error) -> Response {
         .header("content-type", "application/problem+json; charset=utf-8");
     if let Error::TooManyRequests {
         retry_after_seconds,
+    }
+    | Error::ServiceUnavailable {
+        retry_after_seconds,
     } = error
     {
         builder.header("retry-after", retry_after_seconds.to_string());

@@ -7,7 +7,6 @@ pub mod directory_index;
 pub mod idempotency;
 pub mod invitations;
 pub mod jobs;
-pub mod listed;
 pub mod memberships;
 pub mod organizations;
 pub mod outbox;

