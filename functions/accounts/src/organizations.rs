@@ -4,8 +4,8 @@
 use serde::Deserialize;
 use tremplin_domain::organization::{Authorization, AuthorizationStatus, Category, OrgAction};
 use tremplin_domain::{Date, Error};
-use tremplin_platform::repo::organizations::{self, Organization, ProfileEdit};
 use tremplin_platform::repo::directory_index;
+use tremplin_platform::repo::organizations::{self, Organization, ProfileEdit};
 use tremplin_platform::{json, Ctx, Response};
 
 use crate::members::still_allowed;

@@ -126,5 +126,8 @@ async fn a_problem_type_is_a_french_page_the_app_serves() {
     // A code without its own explanation still gets the general page; anything else is not a code.
     let general = app.get("/problemes/page_out_of_range").send().await;
     assert_eq!(general.status, 200);
-    assert_eq!(app.get("/problemes/Pas%20un%20code").send().await.status, 404);
+    assert_eq!(
+        app.get("/problemes/Pas%20un%20code").send().await.status,
+        404
+    );
 }
