@@ -70,7 +70,9 @@ pub fn create(ctx: &Ctx) -> Result<Response, Error> {
         {
             return Err(Error::conflict(
                 "too_many_invitations",
-                "Cette organisation a déjà 50 invitations en attente.",
+                format!(
+                    "Cette organisation a déjà {INVITATION_MAX_PENDING} invitations en attente."
+                ),
             ));
         }
         invitations::insert(

@@ -278,9 +278,18 @@ impl Ctx {
     }
 
     /// The client's IP address as Spin reports it (`spin-client-addr: ip:port`).
+    /// An IPv6 address is reduced to its /64, the block one subscriber holds: counting each of
+    /// its addresses apart would give an attacker endless fresh addresses.
     pub fn client_ip(&self) -> String {
         let addr = self.header("spin-client-addr").unwrap_or("unknown");
-        addr.rsplit_once(':').map_or(addr, |(ip, _)| ip).to_owned()
+        let ip = addr.rsplit_once(':').map_or(addr, |(ip, _)| ip);
+        match ip.trim_matches(['[', ']']).parse::<std::net::Ipv6Addr>() {
+            Ok(v6) => {
+                let s = v6.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+            Err(_) => ip.to_owned(),
+        }
     }
 
     pub fn db(&self) -> Result<&Db, Error> {

@@ -12,9 +12,14 @@ use spin_sdk::http::{Method, Request, Response};
 use tremplin_domain::outbox::{self, AfterFailure, LEASE_SECONDS};
 use tremplin_domain::{Email, Error};
 
+use crate::clock;
+use crate::db::Db;
 use crate::http::Ctx;
 use crate::ids::new_id;
 use crate::repo::outbox::{self as repo, Claimed, NewMessage, Outcome};
+
+/// A try starts only if at least this much of its lease is left.
+const SEND_MARGIN_SECONDS: i64 = 30;
 
 /// One message. The text is French and never holds a NIR (R-CAND-6).
 pub struct Message<'a> {
@@ -112,11 +117,15 @@ async fn try_deliver(ctx: &Ctx, lease_token: &str) -> Result<(), Error> {
     let Some(api) = email_api()? else {
         return Ok(());
     };
-    let db = ctx.db()?;
-    let messages = repo::claimed(db, lease_token)?;
-    let mut outcomes = Vec::with_capacity(messages.len());
-    for message in &messages {
-        let outcome = match send(&api, message).await {
+    // A connection of its own: the act's transaction may have spent this request's lock budget,
+    // and an outcome that cannot be recorded would have the message sent again.
+    let db = Db::open()?;
+    for message in repo::claimed(&db, lease_token)? {
+        // Never start a try the lease may not cover: another deliverer could take it over.
+        if clock::current()?.now_unix() + SEND_MARGIN_SECONDS >= message.lease_until {
+            break;
+        }
+        let outcome = match send(&api, &message).await {
             Ok(()) => Outcome::Sent,
             Err(error) => {
                 let then = outbox::after_failure(message.attempts + 1, ctx.clock.now_unix());
@@ -130,17 +139,11 @@ async fn try_deliver(ctx: &Ctx, lease_token: &str) -> Result<(), Error> {
                 Outcome::Failed { error, then }
             }
         };
-        outcomes.push((message.id.as_str(), outcome));
+        // Recorded right after the try, so a later failure cannot lose this outcome.
+        let now = clock::current()?.now_rfc3339();
+        db.transaction(|db| repo::record(db, &message.id, lease_token, &outcome, &now))?;
     }
-    if outcomes.is_empty() {
-        return Ok(());
-    }
-    let now = ctx.clock.now_rfc3339();
-    db.transaction(|db| {
-        outcomes
-            .iter()
-            .try_for_each(|(id, outcome)| repo::record(db, id, lease_token, outcome, &now))
-    })
+    Ok(())
 }
 
 /// One try; the error names what failed (status or transport), never the recipient.

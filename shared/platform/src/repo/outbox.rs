@@ -2,6 +2,7 @@
 //! due messages for one deliverer, record each try's outcome.
 
 use crate::db::{int, opt_text, text, Db, Row, Value};
+use tremplin_domain::date::format_rfc3339_utc;
 use tremplin_domain::outbox::{AfterFailure, DELIVERY_BATCH};
 use tremplin_domain::Error;
 
@@ -14,7 +15,8 @@ const SELECT_DUE_IDS: &str = "SELECT id FROM outbox \
     ORDER BY next_attempt_at, id LIMIT ?";
 const CLAIM: &str = "UPDATE outbox SET state = 'sending', lease_token = ?, lease_until = ? \
     WHERE id = ?";
-const SELECT_CLAIMED: &str = "SELECT id, recipient, subject, body_text, attempts FROM outbox \
+const SELECT_CLAIMED: &str =
+    "SELECT id, recipient, subject, body_text, attempts, lease_until FROM outbox \
     WHERE state = 'sending' AND lease_token = ? ORDER BY id";
 const MARK_SENT: &str = "UPDATE outbox SET state = 'sent', sent_at = ?, body_text = NULL, \
     attempts = attempts + 1, lease_token = NULL, lease_until = NULL, last_error = NULL \
@@ -22,7 +24,8 @@ const MARK_SENT: &str = "UPDATE outbox SET state = 'sent', sent_at = ?, body_tex
 const MARK_RETRY: &str = "UPDATE outbox SET state = 'pending', next_attempt_at = ?, \
     attempts = attempts + 1, lease_token = NULL, lease_until = NULL, last_error = ? \
     WHERE id = ? AND state = 'sending' AND lease_token = ?";
-const MARK_FAILED: &str = "UPDATE outbox SET state = 'failed', attempts = attempts + 1, \
+const MARK_FAILED: &str =
+    "UPDATE outbox SET state = 'failed', attempts = attempts + 1, body_text = NULL, \
     lease_token = NULL, lease_until = NULL, last_error = ? \
     WHERE id = ? AND state = 'sending' AND lease_token = ?";
 const COUNT_BY_STATE: &str =
@@ -69,6 +72,10 @@ pub fn insert(db: &Db, message: NewMessage<'_>) -> Result<(), Error> {
     )?)
 }
 
+/// Sent messages are kept this long (for the administration's counts), then deleted.
+const SENT_KEPT_SECONDS: i64 = 30 * 86_400;
+const PURGE_SENT: &str = "DELETE FROM outbox WHERE state = 'sent' AND sent_at < ?";
+
 /// Claims up to a batch of due messages for `lease_token` (call inside a write transaction, so
 /// two racing deliverers never claim the same message); returns how many.
 pub fn claim_due(
@@ -77,6 +84,10 @@ pub fn claim_due(
     now_unix: i64,
     lease_until: i64,
 ) -> Result<usize, Error> {
+    db.execute(
+        PURGE_SENT,
+        &[text(format_rfc3339_utc(now_unix - SENT_KEPT_SECONDS))],
+    )?;
     let ids = db
         .query(
             SELECT_DUE_IDS,
@@ -96,6 +107,8 @@ pub struct Claimed {
     pub body_text: String,
     /// Tries before this one.
     pub attempts: i64,
+    /// Until when the deliverer holds it (unix seconds).
+    pub lease_until: i64,
 }
 
 impl Claimed {
@@ -106,6 +119,7 @@ impl Claimed {
             subject: row.text("subject")?,
             body_text: row.text("body_text")?,
             attempts: row.int("attempts")?,
+            lease_until: row.int("lease_until")?,
         })
     }
 }

@@ -144,8 +144,9 @@ async fn failed_tries_are_retried_with_backoff_then_abandoned_and_said_so() {
         assert_eq!(app.deliver().await["claimed"], 1, "try {attempt}");
         app.outbox_settled().await;
     }
-    let (_, state, attempts, _) = outbox_rows(&app).remove(0);
+    let (_, state, attempts, body) = outbox_rows(&app).remove(0);
     assert_eq!((state.as_str(), attempts), ("failed", MAX_ATTEMPTS));
+    assert_eq!(body, None, "an abandoned message keeps no invitation code");
     assert_eq!(app.mailbox.tries(), MAX_ATTEMPTS as usize);
     make_due(&app);
     assert_eq!(

@@ -199,3 +199,25 @@ async fn one_address_trying_many_accounts_stops_at_the_address_limit() {
         "{rows} rows for {total} counted"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_addresses_of_one_ipv6_block_count_as_one() {
+    let app = TestApp::spawn().await;
+    let email = "victime@x.fr";
+    // Every guess from another address of the same /64: one subscriber, one pair count.
+    let (_, total) = checked(PAIR_LIMIT, |i| {
+        login_from(
+            &app,
+            &format!("[2001:db8:0:1::{:x}]:4000", i + 1),
+            email,
+            "mauvais",
+        )
+    })
+    .await;
+    assert_eq!(total, PAIR_LIMIT);
+    // Another block is another address.
+    login_from(&app, "[2001:db8:0:2::1]:4000", email, "mauvais")
+        .await
+        .unwrap()
+        .problem(401, "invalid_credentials");
+}
