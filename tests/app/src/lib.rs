@@ -134,27 +134,44 @@ impl Call<'_> {
 
     /// Sends the request on its own task, so several run truly in parallel.
     pub fn spawn(self) -> tokio::task::JoinHandle<TestResponse> {
-        let mut request = Request::builder()
-            .method(self.method)
-            .uri(format!("http://127.0.0.1:3000{}", self.path))
-            .header("host", "127.0.0.1:3000");
-        for (name, value) in &self.headers {
-            request = request.header(name, value);
-        }
-        let request = request.body(self.body).expect("request");
+        let request = request(self.method, &self.path, &self.headers, self.body);
         let app = self.app.app.clone();
-        tokio::spawn(async move {
-            let response = app
-                .handle(request, "127.0.0.1:50000".parse().expect("addr"))
-                .await
-                .expect("the host completes the response");
-            let (parts, body) = response.into_parts();
-            TestResponse {
-                status: parts.status.as_u16(),
-                headers: parts.headers,
-                body,
-            }
-        })
+        tokio::spawn(async move { send_as(&app, TEST_CLIENT, request).await })
+    }
+}
+
+/// Where test requests come from, unless a test says otherwise ([`send_as`]).
+pub const TEST_CLIENT: &str = "127.0.0.1:50000";
+
+/// A request to the app's address with these headers and body.
+pub fn request(
+    method: Method,
+    path: &str,
+    headers: &[(String, String)],
+    body: Vec<u8>,
+) -> Request<Vec<u8>> {
+    let mut request = Request::builder()
+        .method(method)
+        .uri(format!("http://127.0.0.1:3000{path}"))
+        .header("host", "127.0.0.1:3000");
+    for (name, value) in headers {
+        request = request.header(name, value);
+    }
+    request.body(body).expect("request")
+}
+
+/// Sends `request` to `app` as a connection from `client` (`ip:port`) would: the host sets
+/// `spin-client-addr` from it.
+pub async fn send_as(app: &App, client: &str, request: Request<Vec<u8>>) -> TestResponse {
+    let response = app
+        .handle(request, client.parse().expect("client address"))
+        .await
+        .expect("the host completes the response");
+    let (parts, body) = response.into_parts();
+    TestResponse {
+        status: parts.status.as_u16(),
+        headers: parts.headers,
+        body,
     }
 }
 

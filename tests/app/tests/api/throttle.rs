@@ -21,33 +21,23 @@ pub async fn send_from(
     token: Option<&str>,
     body: Option<Value>,
 ) -> TestResponse {
-    let mut request = http::Request::builder()
-        .method(method)
-        .uri(format!("http://127.0.0.1:3000{path}"))
-        .header("host", "127.0.0.1:3000");
+    let mut headers = Vec::new();
     if let Some(token) = token {
-        request = request.header("authorization", format!("Bearer {token}"));
+        headers.push(("authorization".to_owned(), format!("Bearer {token}")));
     }
     let body = match body {
         Some(body) => {
-            request = request.header("content-type", "application/json");
+            headers.push(("content-type".to_owned(), "application/json".to_owned()));
             serde_json::to_vec(&body).expect("json")
         }
         None => Vec::new(),
     };
-    let response = app
-        .handle(
-            request.body(body).expect("request"),
-            client.parse().expect("addr"),
-        )
-        .await
-        .expect("the host completes the response");
-    let (parts, body) = response.into_parts();
-    TestResponse {
-        status: parts.status.as_u16(),
-        headers: parts.headers,
-        body,
-    }
+    tremplin_tests::send_as(
+        app,
+        client,
+        tremplin_tests::request(method, path, &headers, body),
+    )
+    .await
 }
 
 /// A login from `client`, on its own task so that many run in parallel.
