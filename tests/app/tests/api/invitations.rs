@@ -154,6 +154,8 @@ async fn r_org_7_an_expired_invitation_cannot_be_accepted() {
         .await;
     invite(&app, &org, "late@x.fr", Some(1)).await.ok(201);
     let code = tremplin_tests::invitation_code(&app.mail_to("late@x.fr", 1).await[0]);
+    // The delivery records its outcome after the mailbox got the message: let it finish first.
+    app.outbox_settled().await;
     app.db()
         .execute(
             "UPDATE invitations SET expires_at = '2000-01-01T00:00:00Z'",
