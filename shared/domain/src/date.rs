@@ -367,10 +367,28 @@ impl Clock {
     pub fn now_rfc3339(&self) -> String {
         format_rfc3339_utc(self.now_unix)
     }
+
+    /// The instant deadlines counted in seconds run on (an invitation's validity): the real one,
+    /// moved by as many whole days as `today` is from the real date — the real one in production.
+    pub fn rule_instant(&self) -> i64 {
+        self.now_unix + Date::from_unix_seconds(self.now_unix).days_until(self.today) * 86_400
+    }
 }
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_rule_instant_follows_the_today_override_by_whole_days() {
+        let now = 1_780_000_000; // 2026-05-28 in Paris
+        let real = super::Clock::new(now, None);
+        assert_eq!(real.rule_instant(), now);
+        let later = super::Date::from_unix_seconds(now).add_days(10);
+        assert_eq!(
+            super::Clock::new(now, Some(later)).rule_instant(),
+            now + 10 * 86_400
+        );
+    }
+
     use super::*;
     use proptest::prelude::*;
 

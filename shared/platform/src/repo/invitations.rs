@@ -2,7 +2,7 @@
 
 use crate::db::{text, Db, Row};
 use tremplin_domain::date::format_rfc3339_utc;
-use tremplin_domain::{Clock, Date, Error};
+use tremplin_domain::{Clock, Error};
 
 const INSERT_INVITATION: &str = "INSERT INTO invitations (id, code_hash, organization_id, email, \
     first_name, last_name, expires_at, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
@@ -44,26 +44,18 @@ impl Invitation {
 
     /// R-ORG-7, on the same clock as [`expires_at`].
     pub fn is_expired(&self, clock: &Clock) -> bool {
-        self.expires_at <= format_rfc3339_utc(instant(clock))
+        self.expires_at <= format_rfc3339_utc(clock.rule_instant())
     }
-}
-
-/// The instant invitations are dated by: the real one, moved by as many whole days as the
-/// `today` variable is from the real date (none in production), so that with `today` set an
-/// invitation's validity runs on `today`'s calendar, at creation and at acceptance alike.
-fn instant(clock: &Clock) -> i64 {
-    let real_today = Date::from_unix_seconds(clock.now_unix());
-    clock.now_unix() + real_today.days_until(clock.today()) * 86_400
 }
 
 /// RFC 3339 UTC, `valid_days` from now on the invitations' clock (R-ORG-7).
 pub fn expires_at(clock: &Clock, valid_days: i64) -> String {
-    format_rfc3339_utc(instant(clock) + valid_days * 86_400)
+    format_rfc3339_utc(clock.rule_instant() + valid_days * 86_400)
 }
 
 /// "Now" for [`count_pending`], on the invitations' clock.
 pub fn now(clock: &Clock) -> String {
-    format_rfc3339_utc(instant(clock))
+    format_rfc3339_utc(clock.rule_instant())
 }
 
 pub struct NewInvitation<'a> {
