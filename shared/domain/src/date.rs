@@ -339,20 +339,35 @@ impl DateRange {
 }
 
 /// How the app knows "today" and "now". Pure: the platform passes the system time in, and the
-/// Spin variable `today` (API.md, demo/test clock) may replace the date used by every date rule.
+/// Spin variable `today` (API.md, demo/test clock) may replace the date used by every date rule,
+/// or, written as an RFC 3339 instant, the instant too (for rules counted in hours, R-APPLY-3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Clock {
     now_unix: i64,
     today: Date,
+    /// How far the rules' instant is from the real one (0 in production).
+    rule_offset_seconds: i64,
 }
 
 impl Clock {
     /// `today` is the override when given, else the Paris date of `now_unix_seconds`.
     /// `now` stays the real instant either way: timestamps record when things happened.
     pub fn new(now_unix_seconds: i64, today_override: Option<Date>) -> Clock {
+        let real_today = Date::from_unix_seconds(now_unix_seconds);
+        let today = today_override.unwrap_or(real_today);
         Clock {
             now_unix: now_unix_seconds,
-            today: today_override.unwrap_or_else(|| Date::from_unix_seconds(now_unix_seconds)),
+            today,
+            rule_offset_seconds: real_today.days_until(today) * 86_400,
+        }
+    }
+
+    /// A clock whose rules run at `rule_instant` (unix seconds): today is its Paris date.
+    pub fn at_instant(now_unix_seconds: i64, rule_instant: i64) -> Clock {
+        Clock {
+            now_unix: now_unix_seconds,
+            today: Date::from_unix_seconds(rule_instant),
+            rule_offset_seconds: rule_instant - now_unix_seconds,
         }
     }
 
@@ -368,10 +383,11 @@ impl Clock {
         format_rfc3339_utc(self.now_unix)
     }
 
-    /// The instant deadlines counted in seconds run on (an invitation's validity): the real one,
-    /// moved by as many whole days as `today` is from the real date — the real one in production.
+    /// The instant deadlines counted in seconds run on (an invitation's validity, R-APPLY-3's
+    /// 24 hours): the real one moved by as many whole days as `today` is from the real date, or
+    /// the instant the clock was set at — the real one in production.
     pub fn rule_instant(&self) -> i64 {
-        self.now_unix + Date::from_unix_seconds(self.now_unix).days_until(self.today) * 86_400
+        self.now_unix + self.rule_offset_seconds
     }
 }
 
@@ -387,6 +403,16 @@ mod tests {
             super::Clock::new(now, Some(later)).rule_instant(),
             now + 10 * 86_400
         );
+    }
+
+    #[test]
+    fn a_clock_set_at_an_instant_runs_its_rules_there_and_keeps_real_timestamps() {
+        let now = 1_780_000_000;
+        let set = 1_700_000_000 + 59; // 2023-11-14T22:14:19Z, 23:14 in Paris
+        let clock = super::Clock::at_instant(now, set);
+        assert_eq!(clock.rule_instant(), set);
+        assert_eq!(clock.today(), super::Date::from_unix_seconds(set));
+        assert_eq!(clock.now_unix(), now);
     }
 
     use super::*;

@@ -15,6 +15,9 @@ pub const DISTANCES_KM: [u32; 7] = [2, 5, 10, 15, 25, 50, 100];
 pub const DEFAULT_STRUCTURE_DISTANCE_KM: u32 = 25;
 /// R-DIR-3.
 pub const DEFAULT_PRESCRIBER_DISTANCE_KM: u32 = 5;
+/// R-DIR-1's "recent applications": those a structure received in the last 30 days (our
+/// reading: the rulebook gives no window; a month is what a structure's staff think of).
+pub const RECENT_APPLICATIONS_DAYS: i64 = 30;
 /// R-DIR-1: 10 to 20 results per page.
 pub const PAGE_SIZES: PageSizes = PageSizes {
     min: 10,

@@ -36,9 +36,12 @@ macro_rules! string_newtype {
     };
 }
 
+pub mod application;
 pub mod body;
+pub mod candidate;
 pub mod date;
 pub mod directory;
+pub mod eligibility;
 pub mod email;
 pub mod error;
 pub mod geo;
