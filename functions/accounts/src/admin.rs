@@ -1,19 +1,21 @@
 //! The administration's set-up endpoints: bootstrap of the first administration account (guarded
 //! by the Spin variable `bootstrap_token`), and the batch import of organizations, users and
-//! memberships used to load demo accounts. Loading twice changes nothing.
+//! memberships used to load demo accounts (a demo candidate's account with its candidate record
+//! among them). Loading twice changes nothing.
 
 use serde::Deserialize;
 use std::collections::BTreeMap;
+use tremplin_domain::candidate::{Candidate, CandidateInput};
 use tremplin_domain::organization::{Authorization, AuthorizationStatus, Category, Kind, Role};
 use tremplin_domain::{Email, Error, FieldErrors, Siret};
 use tremplin_platform::db::Db;
 use tremplin_platform::ids::new_id;
 use tremplin_platform::repo::memberships::{self, Membership, Status};
 use tremplin_platform::repo::organizations::{self, Address, NewOrganization, Profile};
-use tremplin_platform::repo::{directory_index, users};
+use tremplin_platform::repo::{candidates, directory_index, users};
 use tremplin_platform::{auth, json, Ctx, Response};
 
-use crate::invitations::name;
+use crate::invitations::{insert_account, name, NewAccount};
 use crate::password;
 
 /// The administration organization created by the bootstrap.
@@ -93,15 +95,12 @@ pub fn bootstrap(ctx: &Ctx) -> Result<Response, Error> {
                 now: &now,
             },
         )?;
-        insert_user(
-            db,
-            &user_id,
-            email.as_str(),
-            &first_name,
-            &last_name,
-            &password_hash,
-            &now,
-        )?;
+        let account = NewAccount {
+            email: email.as_str(),
+            first_name: &first_name,
+            last_name: &last_name,
+        };
+        insert_account(db, &user_id, account, &password_hash, &now)?;
         let membership = Membership {
             user_id: user_id.clone(),
             organization_id: organization_id.clone(),
@@ -122,29 +121,6 @@ pub fn bootstrap(ctx: &Ctx) -> Result<Response, Error> {
             &serde_json::json!({"organization_id": organization_id, "created": true}),
         )
     })
-}
-
-fn insert_user(
-    db: &Db,
-    id: &str,
-    email: &str,
-    first: &str,
-    last: &str,
-    hash: &str,
-    now: &str,
-) -> Result<(), Error> {
-    users::insert(
-        db,
-        users::NewUser {
-            id,
-            email,
-            first_name: first,
-            last_name: last,
-            password_hash: hash,
-            created_by: None,
-            now,
-        },
-    )
 }
 
 #[derive(Deserialize)]
@@ -190,6 +166,9 @@ struct UserRow {
     first_name: String,
     last_name: String,
     memberships: Vec<MembershipRow>,
+    /// A candidate's account (no membership) and its candidate record, under the same e-mail.
+    #[serde(default)]
+    candidate: Option<CandidateInput>,
 }
 
 #[derive(Deserialize)]
@@ -249,7 +228,7 @@ pub fn import_accounts(ctx: &Ctx) -> Result<Response, Error> {
                 .into(),
         });
     }
-    let batch: AccountsImport = ctx.json()?;
+    let mut batch: AccountsImport = ctx.json()?;
     check_batch_size(&batch)?;
     let today = ctx.clock.today();
     let mut errors = FieldErrors::new();
@@ -299,9 +278,20 @@ pub fn import_accounts(ctx: &Ctx) -> Result<Response, Error> {
         }
     }
     let mut new_users = Vec::new();
+    let mut candidate_records = BTreeMap::new();
     let db = ctx.db()?;
-    for (i, row) in batch.users.iter().enumerate() {
+    for (i, row) in batch.users.iter_mut().enumerate() {
         let field = |name: &str| format!("users[{i}].{name}");
+        if row.candidate.is_some() && !row.memberships.is_empty() {
+            errors.insert(
+                field("memberships"),
+                vec!["Un compte candidat n'appartient à aucune organisation.".into()],
+            );
+        }
+        let candidate = row.candidate.take().map(|input| {
+            imported_candidate(input, &row.email, today)
+                .map_err(|rejected| prefixed(&mut errors, &field("candidate"), rejected))
+        });
         let email = match Email::parse(&row.email) {
             Ok(email) => email,
             Err(invalid) => {
@@ -323,6 +313,9 @@ pub fn import_accounts(ctx: &Ctx) -> Result<Response, Error> {
                 );
             }
         }
+        if let Some(Ok(candidate)) = candidate {
+            candidate_records.insert(email.as_str().to_owned(), candidate);
+        }
         name(&field("first_name"), &row.first_name, &mut errors);
         name(&field("last_name"), &row.last_name, &mut errors);
         // Only new users get a password: hashing (slow by design) happens outside the transaction.
@@ -341,6 +334,10 @@ pub fn import_accounts(ctx: &Ctx) -> Result<Response, Error> {
     ctx.write(|db| {
         let now = ctx.clock.now_rfc3339();
         let mut created = BTreeMap::from([("organizations", 0), ("users", 0), ("memberships", 0)]);
+        // Counted only in a batch that carries candidates: the others answer as before.
+        if !candidate_records.is_empty() {
+            created.insert("candidates", 0);
+        }
         let mut ids = BTreeMap::new();
         for row in &batch.organizations {
             let (kind, authorization) = kinds[&row.reference];
@@ -377,7 +374,12 @@ pub fn import_accounts(ctx: &Ctx) -> Result<Response, Error> {
                     )?;
                     // Structures and prescribers with coordinates join the directory at once.
                     if kind.category() != Category::Administration {
-                        directory_index::rebuild(db, kind.category(), cell)?;
+                        directory_index::rebuild(
+                            db,
+                            kind.category(),
+                            cell,
+                            ctx.clock.rule_instant(),
+                        )?;
                     }
                     *created.get_mut("organizations").expect("key") += 1;
                     id
@@ -398,19 +400,21 @@ pub fn import_accounts(ctx: &Ctx) -> Result<Response, Error> {
                         Error::conflict("concurrent_import", "Import concurrent : réessayez.")
                     })?;
                     let id = new_id("usr")?;
-                    insert_user(
-                        db,
-                        &id,
-                        &email,
-                        row.first_name.trim(),
-                        row.last_name.trim(),
-                        hash,
-                        &now,
-                    )?;
+                    let account = NewAccount {
+                        email: &email,
+                        first_name: row.first_name.trim(),
+                        last_name: row.last_name.trim(),
+                    };
+                    insert_account(db, &id, account, hash, &now)?;
                     *created.get_mut("users").expect("key") += 1;
                     id
                 }
             };
+            if let Some(candidate) = candidate_records.get(&email) {
+                if import_candidate_record(db, &user_id, candidate, &now)? {
+                    *created.get_mut("candidates").expect("key") += 1;
+                }
+            }
             for membership in &row.memberships {
                 let organization_id = &ids[&membership.organization];
                 if memberships::find(db, organization_id, &user_id)?.is_none() {
@@ -436,4 +440,66 @@ pub fn import_accounts(ctx: &Ctx) -> Result<Response, Error> {
         )?;
         json(200, &serde_json::json!({"created": created}))
     })
+}
+
+/// A demo candidate's identity (R-CAND-1..4), under its account's e-mail; the errors keyed by
+/// the candidate's own field names.
+fn imported_candidate(
+    input: CandidateInput,
+    account_email: &str,
+    today: tremplin_domain::Date,
+) -> Result<Candidate, FieldErrors> {
+    let mut errors = FieldErrors::new();
+    let same_email = input.email.as_deref().map(|e| e.trim().to_lowercase())
+        == Some(account_email.trim().to_lowercase());
+    if !same_email {
+        errors.insert(
+            "email".into(),
+            vec!["Le candidat a l'adresse e-mail de son compte.".into()],
+        );
+    }
+    match Candidate::parse(input, today) {
+        Ok(candidate) if errors.is_empty() => Ok(candidate),
+        Ok(_) => Err(errors),
+        Err(rejected) => {
+            for (field, messages) in rejected.field_errors().cloned().unwrap_or_default() {
+                errors.entry(field).or_default().extend(messages);
+            }
+            Err(errors)
+        }
+    }
+}
+
+/// `errors` of a nested object, each under `prefix.` in `into`.
+fn prefixed(into: &mut FieldErrors, prefix: &str, errors: FieldErrors) {
+    into.extend(
+        errors
+            .into_iter()
+            .map(|(field, messages)| (format!("{prefix}.{field}"), messages)),
+    );
+}
+
+/// The candidate record of an imported candidate account: created with it, or the record with
+/// its e-mail that has no account yet, linked; an account that has one keeps it. True when a
+/// record was created.
+fn import_candidate_record(
+    db: &Db,
+    user_id: &str,
+    candidate: &Candidate,
+    now: &str,
+) -> Result<bool, Error> {
+    if candidates::find_by_user(db, user_id)?.is_some() {
+        return Ok(false);
+    }
+    match candidates::find_by_email(db, &candidate.email)? {
+        Some(existing) if candidates::link_user(db, &existing.id, user_id, now)? => Ok(false),
+        Some(_) => Err(Error::conflict(
+            "candidate_has_account",
+            "Un candidat de cette adresse est déjà rattaché à un autre compte.",
+        )),
+        None => {
+            candidates::insert(db, &new_id("cand")?, candidate, Some(user_id), None, now)?;
+            Ok(true)
+        }
+    }
 }

@@ -1,5 +1,7 @@
 //! Invitations (R-ORG-7): any member (or the administration) invites a colleague by e-mail;
 //! accepting adds or reactivates the membership, creating the account when there is none.
+//! The accept route also takes a candidate's code (`crate::candidates`); both share the checks
+//! of [`check_open`] and the account creation of [`insert_account`].
 //! The code is e-mailed to the invitee through the outbox, never returned to the inviter.
 
 use serde::Deserialize;
@@ -13,7 +15,7 @@ use tremplin_platform::repo::memberships::{self, Membership, Status};
 use tremplin_platform::repo::{organizations, users};
 use tremplin_platform::{json, outbox, Ctx, Response};
 
-use crate::password;
+use crate::{candidates, password};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -172,22 +174,15 @@ pub fn accept(ctx: &Ctx) -> Result<Response, Error> {
     let acceptance: Acceptance = ctx.optional_json()?;
     let actor = bearer_token(ctx).map(|_| ctx.actor()).transpose()?;
     let code_hash = sha256_hex(ctx.param("code").as_bytes());
-    let invitation =
-        invitations::find_by_code_hash(ctx.db()?, &code_hash)?.ok_or_else(Error::not_found)?;
+    // One route for both kinds of code: a candidate's creates a candidate account.
+    let Some(invitation) = invitations::find_by_code_hash(ctx.db()?, &code_hash)? else {
+        return candidates::accept(ctx, actor, acceptance.password.as_deref(), &code_hash);
+    };
     let now = ctx.clock.now_rfc3339();
-    if invitation.accepted_at.is_some() {
-        return Err(Error::conflict(
-            "invitation_used",
-            "Cette invitation a déjà été acceptée.",
-        ));
-    }
-    if invitation.is_expired(&ctx.clock) {
-        return Err(Error::Unprocessable {
-            code: "invitation_expired",
-            detail: "Cette invitation a expiré : demandez-en une nouvelle.".into(),
-            errors: FieldErrors::new(),
-        });
-    }
+    check_open(
+        invitation.accepted_at.is_some(),
+        invitation.is_expired(&ctx.clock),
+    )?;
     let new_password_hash = match (actor, &acceptance.password) {
         (Some(actor), _) if actor.user.email != invitation.email => {
             return Err(Error::Forbidden {
@@ -196,39 +191,24 @@ pub fn accept(ctx: &Ctx) -> Result<Response, Error> {
         }
         (Some(_), _) => None,
         (None, None) => return Err(Error::Unauthenticated),
-        (None, Some(password)) => {
-            password::check_new(password).map_err(|e| Error::field("password", e))?;
-            Some(password::hash(password)?)
-        }
+        (None, Some(password)) => Some(new_password_hash(password)?),
     };
     let new_user_id = new_id("usr")?;
     ctx.write(|db| {
         // Re-read under the write lock: of two racing acceptances, only the first proceeds.
-        if invitations::find_by_code_hash(db, &code_hash)?.is_some_and(|i| i.accepted_at.is_some()) {
-            return Err(Error::conflict("invitation_used", "Cette invitation a déjà été acceptée."));
+        if invitations::find_by_code_hash(db, &code_hash)?.is_some_and(|i| i.accepted_at.is_some())
+        {
+            return Err(used());
         }
         let user_id = match (&new_password_hash, actor) {
             (_, Some(actor)) => actor.user.id.clone(),
             (Some(hash), None) => {
-                users::insert(
-                    db,
-                    users::NewUser {
-                        id: &new_user_id,
-                        email: &invitation.email,
-                        first_name: &invitation.first_name,
-                        last_name: &invitation.last_name,
-                        password_hash: hash,
-                        created_by: None,
-                        now: &now,
-                    },
-                )
-                .map_err(|e| match e {
-                    Error::Conflict { .. } => Error::conflict(
-                        "account_exists",
-                        "Un compte existe déjà pour cette adresse : connectez-vous puis acceptez l'invitation.",
-                    ),
-                    other => other,
-                })?;
+                let invitee = NewAccount {
+                    email: &invitation.email,
+                    first_name: &invitation.first_name,
+                    last_name: &invitation.last_name,
+                };
+                insert_account(db, &new_user_id, invitee, hash, &now).map_err(exists_if_taken)?;
                 new_user_id.clone()
             }
             (None, None) => return Err(Error::Unauthenticated),
@@ -252,7 +232,11 @@ pub fn accept(ctx: &Ctx) -> Result<Response, Error> {
         )?;
         // 201 when the answer created the account, 200 when it joined an existing one.
         json(
-            if new_password_hash.is_some() && actor.is_none() { 201 } else { 200 },
+            if new_password_hash.is_some() && actor.is_none() {
+                201
+            } else {
+                200
+            },
             &serde_json::json!({
                 "organization_id": invitation.organization_id,
                 "user_id": user_id,
@@ -261,6 +245,79 @@ pub fn accept(ctx: &Ctx) -> Result<Response, Error> {
             }),
         )
     })
+}
+
+/// Any code, an organization's or a candidate's, is accepted once and before it expires.
+pub fn check_open(accepted: bool, expired: bool) -> Result<(), Error> {
+    if accepted {
+        return Err(used());
+    }
+    if expired {
+        return Err(Error::Unprocessable {
+            code: "invitation_expired",
+            detail: "Cette invitation a expiré : demandez-en une nouvelle.".into(),
+            errors: FieldErrors::new(),
+        });
+    }
+    Ok(())
+}
+
+/// An invitation someone already accepted (perhaps a racing request).
+pub fn used() -> Error {
+    Error::conflict("invitation_used", "Cette invitation a déjà été acceptée.")
+}
+
+/// The hash of the password chosen by whoever accepts a code without an account yet (hashed
+/// before the write transaction: Argon2 is slow by design).
+pub fn new_password_hash(password: &str) -> Result<String, Error> {
+    password::check_new(password).map_err(|e| Error::field("password", e))?;
+    password::hash(password)
+}
+
+/// Who an account is created for: for an accepted code, the address and names it was sent with.
+pub struct NewAccount<'a> {
+    pub email: &'a str,
+    pub first_name: &'a str,
+    pub last_name: &'a str,
+}
+
+/// A new active user nobody created (the bootstrap, the import, an accepted code); a taken
+/// e-mail is `users::insert`'s 409.
+pub fn insert_account(
+    db: &Db,
+    id: &str,
+    account: NewAccount<'_>,
+    password_hash: &str,
+    now: &str,
+) -> Result<(), Error> {
+    users::insert(
+        db,
+        users::NewUser {
+            id,
+            email: account.email,
+            first_name: account.first_name,
+            last_name: account.last_name,
+            password_hash,
+            created_by: None,
+            now,
+        },
+    )
+}
+
+/// For [`insert_account`] on accepting a code without an account: the address was proven by
+/// the code, so a taken one got its account meanwhile — a 409 `account_exists`.
+pub fn exists_if_taken(error: Error) -> Error {
+    match error {
+        Error::Conflict { .. } => account_exists(),
+        other => other,
+    }
+}
+
+fn account_exists() -> Error {
+    Error::conflict(
+        "account_exists",
+        "Un compte existe déjà pour cette adresse : connectez-vous puis acceptez l'invitation.",
+    )
 }
 
 /// The role the invitee has once the invitation is accepted (R-ORG-6, R-ORG-7), decided under the

@@ -1,7 +1,9 @@
 //! `accounts`: sessions, the current user, organizations and memberships (R-ORG-4..7),
-//! invitations, the administration's bootstrap and account import, health and the OpenAPI document.
+//! invitations, candidate accounts (registration, candidate codes), the administration's bootstrap
+//! and account import, health and the OpenAPI document.
 
 mod admin;
+mod candidates;
 mod delivery;
 mod invitations;
 mod members;
@@ -9,6 +11,7 @@ mod meta;
 mod organizations;
 mod password;
 mod session;
+mod throttle;
 
 use spin_sdk::http::{IncomingRequest, Method, ResponseOutparam};
 use spin_sdk::http_component;
@@ -19,6 +22,7 @@ const ROUTES: &[Route] = &[
     route(Method::Get, "/api/v1/openapi.json", meta::openapi),
     route(Method::Post, "/api/v1/auth/token", session::login),
     route(Method::Delete, "/api/v1/auth/token", session::logout),
+    route(Method::Post, "/api/v1/auth/register", candidates::register),
     route(Method::Get, "/api/v1/me", session::me),
     route(
         Method::Get,

@@ -109,7 +109,7 @@ fn import<T: DeserializeOwned>(
         }
         for category in [Category::Structure, Category::Prescriber] {
             let touched = cells.iter().filter(|(c, _)| *c == category).map(|(_, cell)| *cell);
-            directory_index::rebuild(db, category, touched)?;
+            directory_index::rebuild(db, category, touched, ctx.clock.rule_instant())?;
         }
         rejected.sort_by_key(|r| r.line);
         let unchanged = received - written - rejected.len();

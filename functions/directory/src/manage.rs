@@ -30,8 +30,9 @@ fn managed(ctx: &Ctx, action: OrgAction) -> Result<Listing, Error> {
 }
 
 /// Rebuilds the structure's index cell and answers its card as members see it.
-fn saved(db: &Db, id: &str, status: u16) -> Result<Response, Error> {
-    directory_index::rebuild(db, Category::Structure, organizations::cell(db, id)?)?;
+fn saved(ctx: &Ctx, db: &Db, id: &str, status: u16) -> Result<Response, Error> {
+    let now = ctx.clock.rule_instant();
+    directory_index::rebuild(db, Category::Structure, organizations::cell(db, id)?, now)?;
     let card = organizations::listing(db, id, Category::Structure)?.ok_or_else(Error::not_found)?;
     let jobs = job_repo::of_structures(db, &[id], true)?;
     json(status, &card_page(&card, &jobs))
@@ -84,7 +85,7 @@ pub fn edit_structure(ctx: &Ctx) -> Result<Response, Error> {
         organizations::update_flags(db, &id, blocks, spontaneous, &actor.user.id, &now)?;
         let details = serde_json::json!({"blocks_applications": blocks, "spontaneous_applications_open": spontaneous, "profile": edits_profile});
         ctx.audit(db, Some(&id), "edit_structure", "organization", &id, details)?;
-        saved(db, &id, 200)
+        saved(ctx, db, &id, 200)
     })
 }
 
@@ -222,7 +223,7 @@ pub fn create_job(ctx: &Ctx) -> Result<Response, Error> {
             serde_json::json!({"rome": job.rome_code}),
         )?;
         // The answer is the structure's card; `Location` names the job just created.
-        let mut response = saved(db, &structure_id, 201)?;
+        let mut response = saved(ctx, db, &structure_id, 201)?;
         response.set_header(
             "location",
             format!("/api/v1/structures/{structure_id}/jobs/{}", job.id),
@@ -254,6 +255,6 @@ pub fn edit_job(ctx: &Ctx) -> Result<Response, Error> {
             &job.id,
             details,
         )?;
-        saved(db, &structure_id, 200)
+        saved(ctx, db, &structure_id, 200)
     })
 }

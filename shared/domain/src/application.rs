@@ -154,6 +154,7 @@ pub const MESSAGE_MAX_CHARS: usize = 5000;
 /// as SQLite's `length()` counts them in the table's CHECK).
 pub fn message(text: &str) -> Result<String, Invalid> {
     let text = text.trim();
+    crate::text::multi_line(text)?;
     let chars = text.chars().count();
     if chars == 0 {
         return Err(Invalid::new(

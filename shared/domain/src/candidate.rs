@@ -504,6 +504,7 @@ fn present(value: &Option<String>) -> Option<&str> {
 
 /// Free text of at most `max` characters (not bytes: names carry accents).
 fn at_most(value: &str, max: usize) -> Result<String, Invalid> {
+    crate::text::single_line(value)?;
     if value.chars().count() <= max {
         Ok(value.to_owned())
     } else {

@@ -144,6 +144,13 @@ impl Date {
         Date::from_days((t + paris_offset(t)).div_euclid(SECONDS_PER_DAY))
     }
 
+    /// The instant (unix seconds) this day starts in Paris: 23:00 or 22:00 UTC the day before,
+    /// by the offset in force at that moment (midnight is never inside a summer-time switch).
+    pub fn paris_midnight_unix(self) -> i64 {
+        let utc_midnight = self.to_days() * SECONDS_PER_DAY;
+        utc_midnight - paris_offset(utc_midnight - 3600)
+    }
+
     /// Days since 1970-01-01 (proleptic Gregorian calendar).
     fn to_days(self) -> i64 {
         days_from_civil(i64::from(self.year), self.month, self.day)
@@ -403,6 +410,16 @@ mod tests {
             super::Clock::new(now, Some(later)).rule_instant(),
             now + 10 * 86_400
         );
+    }
+
+    #[test]
+    fn paris_midnight_is_the_first_second_of_the_paris_day() {
+        for day in ["2026-01-01", "2026-03-29", "2026-03-30", "2026-07-01", "2026-10-25", "2026-10-26"] {
+            let date = super::Date::parse(day).unwrap();
+            let t = date.paris_midnight_unix();
+            assert_eq!(super::Date::from_unix_seconds(t), date, "{day}");
+            assert_eq!(super::Date::from_unix_seconds(t - 1), date.add_days(-1), "{day}");
+        }
     }
 
     #[test]

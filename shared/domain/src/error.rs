@@ -86,6 +86,17 @@ impl Error {
         }
     }
 
+    /// A 400 about one query parameter (`?month=`, `?state=`…): the request itself is malformed.
+    pub fn query(parameter: &str, invalid: Invalid) -> Self {
+        let mut errors = FieldErrors::new();
+        errors.insert(parameter.to_owned(), vec![invalid.message.clone()]);
+        Error::BadRequest {
+            code: invalid.code,
+            detail: invalid.message,
+            errors,
+        }
+    }
+
     /// A 422 about several fields (`code` is `validation_failed`).
     pub fn fields(errors: FieldErrors) -> Self {
         Error::Unprocessable {

@@ -54,6 +54,7 @@ pub mod page;
 pub mod pass_number;
 pub mod search;
 pub mod siret;
+pub mod text;
 pub mod throttle;
 
 pub use date::{Clock, Date, DateRange};

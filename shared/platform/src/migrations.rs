@@ -28,6 +28,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "directory_edits",
         include_str!("../migrations/0005_directory_edits.sql"),
     ),
+    (
+        6,
+        "applications",
+        include_str!("../migrations/0006_applications.sql"),
+    ),
 ];
 
 pub const LATEST_VERSION: i64 = MIGRATIONS[MIGRATIONS.len() - 1].0;

@@ -47,19 +47,22 @@ pub fn around(
         .map(|row| row.blob("entries"))
 }
 
-/// Rewrites the index of `cells` from the organizations located there now.
+/// Rewrites the index of `cells` from the organizations located there now; `now` (the rule
+/// instant, unix seconds) dates the window of recent applications (R-DIR-1).
 pub fn rebuild(
     db: &Db,
     category: Category,
     cells: impl IntoIterator<Item = Cell>,
+    now: i64,
 ) -> Result<(), Error> {
+    let recent_since = now - directory::RECENT_APPLICATIONS_DAYS * 86_400;
     let layer = layer(category)?;
     let mut cells: Vec<Cell> = cells.into_iter().collect();
     cells.sort();
     cells.dedup();
     for cell in cells {
         let key = [text(layer), int(cell.row.into()), int(cell.column.into())];
-        let entries = organizations::index_entries(db, category, cell)?;
+        let entries = organizations::index_entries(db, category, cell, recent_since)?;
         if entries.is_empty() {
             db.execute(DELETE_CELL, &key)?;
         } else {

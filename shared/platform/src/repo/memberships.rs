@@ -29,6 +29,8 @@ const INSERT_MEMBERSHIP: &str = "INSERT INTO memberships \
 const UPDATE_MEMBERSHIP: &str = "UPDATE memberships SET role = ?, status = ?, updated_at = ?, \
     updated_by = ? WHERE organization_id = ? AND user_id = ?";
 const COUNT_MEMBERSHIPS: &str = "SELECT COUNT(*) AS n FROM memberships";
+const SELECT_ACTIVE_EMAILS: &str = "SELECT u.email FROM memberships m JOIN users u ON u.id = m.user_id \
+    WHERE m.organization_id = ? AND m.status = 'active' AND u.is_active = 1 ORDER BY u.email";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
@@ -178,4 +180,10 @@ pub fn count(db: &Db) -> Result<i64, Error> {
     db.query(COUNT_MEMBERSHIPS, &[])?
         .first()
         .map_or(Ok(0), |row| row.int("n"))
+}
+
+/// The e-mail addresses of an organization's active members (its notifications go there).
+pub fn active_emails(db: &Db, organization_id: &str) -> Result<Vec<String>, Error> {
+    db.query(SELECT_ACTIVE_EMAILS, &[text(organization_id)])?
+        .map(|row| row.text("email"))
 }

@@ -1,8 +1,13 @@
 //! One repository module per aggregate: SQL as named constants with explicit columns, rows mapped
 //! with checked accessors (a row that fails to map is an error, never dropped).
 
+pub mod applications;
 pub mod audit;
+pub mod candidate_invitations;
+pub mod candidates;
 pub mod cities;
+pub mod cvs;
+pub mod diagnoses;
 pub mod directory_index;
 pub mod idempotency;
 pub mod invitations;
@@ -12,5 +17,6 @@ pub mod organizations;
 pub mod outbox;
 pub mod reference;
 pub mod sessions;
+pub mod synthetic;
 pub mod throttle;
 pub mod users;

@@ -37,8 +37,8 @@ const SELECT_LISTING_BY_SIRET: &str = select_listing!("siret = ? AND kind = ?");
 const SELECT_LISTING_BY_SAFIR: &str = select_listing!("code_safir = ? AND category = 'prescriber'");
 const SELECT_ID_BY_SIRET_KIND: &str = "SELECT id FROM organizations WHERE siret = ? AND kind = ?";
 const SELECT_CELL: &str = "SELECT cell_row, cell_column FROM organizations WHERE id = ?";
-/// Everything an index entry needs, per organization of one cell. `recent_applications` is 0
-/// until the applications of the apply workflow exist to be counted.
+/// Everything an index entry needs, per organization of one cell; `recent_applications` counts
+/// those received since ?4 (unix seconds, R-DIR-1), through `applications_received`.
 const SELECT_IN_CELL: &str = "SELECT o.id, o.category, o.kind, o.latitude, o.longitude, \
     o.department, o.blocks_applications, o.spontaneous_applications_open, \
     o.authorization_status, o.authorization_valid_until, \
@@ -46,8 +46,10 @@ const SELECT_IN_CELL: &str = "SELECT o.id, o.category, o.kind, o.latitude, o.lon
     (SELECT COALESCE(SUM(j.open_positions), 0) FROM job_descriptions j \
         WHERE j.structure_id = o.id AND j.is_active = 1) AS open_positions, \
     (SELECT group_concat(DISTINCT j.rome_code) FROM job_descriptions j \
-        WHERE j.structure_id = o.id AND j.is_active = 1) AS rome_codes \
-    FROM organizations o WHERE o.category = ? AND o.cell_row = ? AND o.cell_column = ? \
+        WHERE j.structure_id = o.id AND j.is_active = 1) AS rome_codes, \
+    (SELECT COUNT(*) FROM applications a WHERE a.structure_id = o.id AND a.created_unix >= ?4) \
+        AS recent_applications \
+    FROM organizations o WHERE o.category = ?1 AND o.cell_row = ?2 AND o.cell_column = ?3 \
     AND o.latitude IS NOT NULL ORDER BY o.id";
 const INSERT_ORGANIZATION: &str = "INSERT INTO organizations (id, category, kind, siret, name, \
     brand, address_line_1, address_line_2, post_code, city_insee, city_name, department, latitude, longitude, \
@@ -315,11 +317,17 @@ pub fn cell(db: &Db, id: &str) -> Result<Option<Cell>, Error> {
 
 /// The directory index entries of the organizations of `category` located in `cell`, with
 /// what searches filter and sort on (`tremplin_domain::directory`).
-pub fn index_entries(db: &Db, category: Category, cell: Cell) -> Result<Vec<Entry>, Error> {
+pub fn index_entries(
+    db: &Db,
+    category: Category,
+    cell: Cell,
+    recent_since: i64,
+) -> Result<Vec<Entry>, Error> {
     let params = [
         text(category.as_str()),
         int(cell.row.into()),
         int(cell.column.into()),
+        int(recent_since),
     ];
     db.query(SELECT_IN_CELL, &params)?.map(|row| {
         let point = point_of(row)?
@@ -337,7 +345,8 @@ pub fn index_entries(db: &Db, category: Category, cell: Cell) -> Result<Vec<Entr
                 row.bool("spontaneous_applications_open")?,
             ),
             open_positions: u16::try_from(row.int("open_positions")?).unwrap_or(u16::MAX),
-            recent_applications: 0,
+            recent_applications: u16::try_from(row.int("recent_applications")?)
+                .unwrap_or(u16::MAX),
             rome_codes: row.opt_text("rome_codes")?.map_or_else(Vec::new, |codes| {
                 codes.split(',').map(str::to_owned).collect()
             }),

@@ -1,0 +1,404 @@
+//! Applications: sending one (R-APPLY-1..4), the boxes and one application as each party sees
+//! it (R-APPLY-10).
+
+use serde::Deserialize;
+use serde_json::{json, Value};
+use tremplin_domain::application::{self, SenderKind};
+use tremplin_domain::eligibility::is_valid;
+use tremplin_domain::organization::Category;
+use tremplin_domain::page::{Page, LIST_PAGE_SIZES};
+use tremplin_domain::{Error, FieldErrors, Invalid};
+use tremplin_platform::db::Db;
+use tremplin_platform::ids::new_id;
+use tremplin_platform::repo::applications::{self as repo, Application, Mailbox, NewApplication};
+use tremplin_platform::repo::candidates::{self, StoredCandidate};
+use tremplin_platform::repo::diagnoses::{self as diagnosis_repo, Diagnosis};
+use tremplin_platform::repo::organizations::{self, Listing};
+use tremplin_platform::repo::{cvs, directory_index, jobs};
+use tremplin_platform::{json, Ctx, Response};
+
+use crate::diagnoses;
+use crate::notify::{self, Event};
+use crate::party::{self, Party};
+
+/// The most job descriptions one application targets.
+const MAX_JOBS: usize = 20;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SendBody {
+    structure_id: String,
+    candidate_id: String,
+    #[serde(default)]
+    job_ids: Vec<String>,
+    message: String,
+    /// R-APPLY-4; required from prescribers and orienteurs, who record the candidate's answer.
+    diagnosis_shared: Option<bool>,
+    #[serde(default)]
+    confirm_duplicate: bool,
+    cv_id: Option<String>,
+}
+
+/// R-APPLY-1: what kind of sender the caller is, for this structure.
+fn sender_kind(ctx: &Ctx, party: &Party<'_>, structure: &Listing) -> Result<SenderKind, Error> {
+    match party {
+        Party::Candidate { .. } => Ok(SenderKind::JobSeeker),
+        Party::Professional { organization, .. } => match organization.kind.category() {
+            Category::Prescriber if organization.is_authorized(ctx.clock.today()) => {
+                Ok(SenderKind::Prescriber)
+            }
+            Category::Prescriber => Ok(SenderKind::Orienteur),
+            Category::Structure if organization.id == structure.organization.id => {
+                Ok(SenderKind::Employer)
+            }
+            Category::Structure => Err(Error::Forbidden {
+                detail: "Une structure ne candidate que pour elle-même (R-APPLY-1).".into(),
+            }),
+            Category::Administration => Err(Error::Forbidden {
+                detail: "L'administration n'envoie pas de candidatures.".into(),
+            }),
+        },
+    }
+}
+
+/// `POST /api/v1/applications`.
+pub fn send(ctx: &Ctx) -> Result<Response, Error> {
+    let party = party::of(ctx)?;
+    let body: SendBody = ctx.json()?;
+    let db = ctx.db()?;
+    let structure = organizations::listing(db, &body.structure_id, Category::Structure)?
+        .ok_or_else(Error::not_found)?;
+    let kind = sender_kind(ctx, &party, &structure)?;
+    let (candidate, _) = crate::candidates::visible(ctx, &party, &body.candidate_id)?;
+    let mut errors = FieldErrors::new();
+    let message = application::message(&body.message)
+        .map_err(|invalid| errors.insert("message".into(), vec![invalid.message]))
+        .ok();
+    // R-APPLY-4: the consent is the candidate's, recorded by whoever sends for them; a structure
+    // applying to itself shares nothing (it sees its own diagnosis anyway).
+    let consent = match (body.diagnosis_shared, kind) {
+        (_, SenderKind::Employer) => false,
+        (Some(shared), _) => shared,
+        (None, _) => {
+            errors.insert(
+                "diagnosis_shared".into(),
+                vec![
+                    "Indiquez si le candidat accepte de partager son diagnostic avec la structure."
+                        .into(),
+                ],
+            );
+            false
+        }
+    };
+    let mut job_ids = body.job_ids.clone();
+    job_ids.sort();
+    job_ids.dedup();
+    if job_ids.len() > MAX_JOBS {
+        errors.insert(
+            "job_ids".into(),
+            vec![format!("Au plus {MAX_JOBS} fiches de poste.")],
+        );
+    }
+    if let Some(cv_id) = &body.cv_id {
+        if cvs::uploader(db, cv_id)?.as_deref() != Some(party.user_id()) {
+            errors.insert(
+                "cv_id".into(),
+                vec!["CV inconnu : déposez-le d'abord (POST /api/v1/cvs).".into()],
+            );
+        }
+    }
+    if !errors.is_empty() {
+        return Err(Error::fields(errors));
+    }
+    let message = message.unwrap_or_default();
+    let sender_organization = party.organization().map(|o| o.id.clone());
+    ctx.write(|db| {
+        // Read again under the write lock: the structure's flags and jobs, the latest application.
+        let structure = organizations::listing(db, &structure.organization.id, Category::Structure)?
+            .ok_or_else(Error::not_found)?;
+        check_receivable(db, &structure, sender_organization.as_deref(), &job_ids)?;
+        let previous = repo::latest_to_structure(db, &candidate.id, &structure.organization.id)?;
+        application::check_duplicate(previous, ctx.clock.rule_instant(), body.confirm_duplicate)?;
+        // The diagnosis the consent covers: the one considered valid for this structure now.
+        let diagnosis = diagnoses::considered_valid(db, &candidate.id, &structure.organization.id, ctx.clock.today())?;
+        let id = new_id("app")?;
+        let now = ctx.clock.now_rfc3339();
+        repo::insert(
+            db,
+            &NewApplication {
+                id: &id,
+                candidate_id: &candidate.id,
+                structure_id: &structure.organization.id,
+                sender_kind: kind,
+                sender_user_id: party.user_id(),
+                sender_organization_id: sender_organization.as_deref(),
+                message: &message,
+                diagnosis_shared: consent,
+                diagnosis_id: diagnosis.as_ref().map(|d| d.summary.id.as_str()),
+                cv_id: body.cv_id.as_deref(),
+                job_ids: &job_ids,
+                now_unix: ctx.clock.rule_instant(),
+                now: &now,
+            },
+        )?;
+        // R-CAND-6 / R-PASS-10: the receiving structure sees the NIR; so does an authorized
+        // prescriber that sent the application.
+        candidates::add_contact(db, &candidate.id, &structure.organization.id, true, &now)?;
+        if let Some(sender) = &sender_organization {
+            candidates::add_contact(db, &candidate.id, sender, kind == SenderKind::Prescriber, &now)?;
+        }
+        // R-DIR-1: the structure's count of recent applications orders the directory.
+        if let Some(cell) = structure.cell {
+            directory_index::rebuild(db, Category::Structure, [cell], ctx.clock.rule_instant())?;
+        }
+        let details = json!({"structure_id": structure.organization.id, "sender_kind": kind.as_str(), "jobs": job_ids.len()});
+        ctx.audit(db, sender_organization.as_deref(), "send_application", "application", &id, details)?;
+        let application = repo::find(db, &id)?.ok_or_else(|| Error::internal("application just inserted"))?;
+        notify::application_event(ctx, db, &application, &candidate, Event::Created)?;
+        let mut response = json(201, &view(ctx, db, &party, &application, &candidate)?)?;
+        response.set_header("location", format!("/api/v1/applications/{id}"));
+        Ok(response)
+    })
+}
+
+/// R-APPLY-1/2: the structure takes this application — not blocked (except for its own members),
+/// the jobs are its active ones, none only if spontaneous applications are open.
+fn check_receivable(
+    db: &Db,
+    structure: &Listing,
+    sender_organization: Option<&str>,
+    job_ids: &[String],
+) -> Result<(), Error> {
+    let own = sender_organization == Some(structure.organization.id.as_str());
+    if structure.blocks_applications && !own {
+        return Err(Error::Unprocessable {
+            code: "structure_blocks_applications",
+            detail: "Cette structure ne reçoit pas de candidatures en ce moment (R-APPLY-2)."
+                .into(),
+            errors: FieldErrors::from([(
+                "structure_id".to_owned(),
+                vec!["La structure bloque les candidatures.".to_owned()],
+            )]),
+        });
+    }
+    if job_ids.is_empty() {
+        if !structure.spontaneous_applications_open {
+            return Err(Error::Unprocessable {
+                code: "spontaneous_applications_closed",
+                detail: "Cette structure ne reçoit pas de candidatures spontanées : choisissez une de ses fiches de poste.".into(),
+                errors: FieldErrors::from([("job_ids".to_owned(), vec!["Choisissez au moins une fiche de poste.".to_owned()])]),
+            });
+        }
+        return Ok(());
+    }
+    let active: Vec<String> =
+        jobs::of_structures(db, &[structure.organization.id.as_str()], false)?
+            .into_iter()
+            .map(|job| job.id)
+            .collect();
+    let unknown: Vec<&str> = job_ids
+        .iter()
+        .filter(|id| !active.contains(id))
+        .map(String::as_str)
+        .collect();
+    if unknown.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::field(
+            "job_ids",
+            Invalid::new(
+                "job_not_open",
+                format!(
+                    "Fiches de poste inconnues ou inactives dans cette structure : {}.",
+                    unknown.join(", ")
+                ),
+            ),
+        ))
+    }
+}
+
+/// Which side of an application the caller is on.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Side {
+    Sender,
+    Structure,
+    Candidate,
+}
+
+/// The caller's side, or 404: nobody else may know the application exists.
+fn side_of(party: &Party<'_>, application: &Application) -> Result<Side, Error> {
+    match party {
+        Party::Candidate { record, .. } => record
+            .as_ref()
+            .filter(|own| own.id == application.candidate_id)
+            .map(|_| Side::Candidate)
+            .ok_or_else(Error::not_found),
+        Party::Professional { organization, .. } => {
+            if organization.id == application.structure_id {
+                Ok(Side::Structure)
+            } else if application.sender_organization_id.as_deref()
+                == Some(organization.id.as_str())
+            {
+                Ok(Side::Sender)
+            } else {
+                Err(Error::not_found())
+            }
+        }
+    }
+}
+
+/// The line of a box.
+fn summary_json(a: &Application) -> Value {
+    json!({
+        "id": a.id,
+        "state": a.state.as_str(),
+        "state_label": a.state.label(),
+        "created_at": a.created_at,
+        "updated_at": a.updated_at,
+        "candidate": {"id": a.candidate_id, "first_name": a.candidate_first_name, "last_name": a.candidate_last_name},
+        "structure": {"id": a.structure_id, "name": a.structure_name, "kind": a.structure_kind},
+        "sender": {
+            "kind": a.sender_kind.as_str(),
+            "kind_label": a.sender_kind.label(),
+            "organization": a.sender_organization_id.as_ref().map(|id| json!({"id": id, "name": a.sender_organization_name})),
+            "first_name": a.sender_first_name,
+            "last_name": a.sender_last_name,
+        },
+    })
+}
+
+/// One application as `party` sees it: the eligibility the structure may rely on, with the
+/// diagnosis's content only with the candidate's consent (R-APPLY-4).
+fn view(
+    ctx: &Ctx,
+    db: &Db,
+    party: &Party<'_>,
+    a: &Application,
+    candidate: &StoredCandidate,
+) -> Result<Value, Error> {
+    let side = side_of(party, a)?;
+    let mut value = summary_json(a);
+    value["message"] = json!(a.message);
+    value["diagnosis_shared"] = json!(a.diagnosis_shared);
+    value["jobs"] =
+        serde_json::to_value(repo::jobs(db, &a.id)?).map_err(|e| Error::internal(e.to_string()))?;
+    value["has_cv"] = json!(a.cv_id.is_some());
+    value["cv_url"] = json!(a
+        .cv_id
+        .as_ref()
+        .map(|_| format!("/api/v1/applications/{}/cv", a.id)));
+    let sees_nir = match (side, party.organization()) {
+        (Side::Candidate, _) => true,
+        (_, Some(org)) => {
+            let contact = candidates::contact(db, &candidate.id, &org.id)?.unwrap_or(false);
+            crate::candidates::sees_nir(ctx, org, contact)
+        }
+        (_, None) => false,
+    };
+    value["candidate"] = crate::candidates::to_json(candidate, sees_nir);
+    // The structure relies on the diagnosis considered valid when the application was sent
+    // (R-ELIG-5), the one the consent covers; the other parties on the candidate's current one.
+    let chosen = match (side, &a.diagnosis_id) {
+        (Side::Structure, Some(id)) => diagnosis_repo::find(db, id)?,
+        (Side::Structure, None) => None,
+        (_, _) => diagnoses::considered_valid(db, &candidate.id, "", ctx.clock.today())?,
+    };
+    let content = |d: &Diagnosis| match side {
+        Side::Candidate => true,
+        Side::Sender => party
+            .organization()
+            .is_some_and(|o| o.id == d.summary.author_organization_id),
+        Side::Structure => a.diagnosis_shared || d.summary.author_organization_id == a.structure_id,
+    };
+    value["eligibility"] = match &chosen {
+        Some(d) => json!({
+            "valid": is_valid(d.summary.expires_at, ctx.clock.today()),
+            "valid_until": d.summary.expires_at.add_days(-1),
+            "diagnosis": diagnoses::to_json(db, d, content(d))?,
+        }),
+        None => json!({"valid": false, "valid_until": null, "diagnosis": null}),
+    };
+    Ok(value)
+}
+
+/// `GET /api/v1/applications/{id}`.
+pub fn read(ctx: &Ctx) -> Result<Response, Error> {
+    let party = party::of(ctx)?;
+    let db = ctx.db()?;
+    let application = repo::find(db, ctx.param("id"))?.ok_or_else(Error::not_found)?;
+    let candidate = candidates::find(db, &application.candidate_id)?
+        .ok_or_else(|| Error::internal("application candidate"))?;
+    json(200, &view(ctx, db, &party, &application, &candidate)?)
+}
+
+/// The box a list request names: `sent` (any organization), `received` (structures); a
+/// candidate always reads their own.
+fn box_of<'p>(ctx: &Ctx, party: &'p Party<'_>) -> Result<Mailbox<'p>, Error> {
+    let requested = ctx.query_param("box");
+    match party {
+        Party::Candidate { record, .. } => Ok(Mailbox::OfCandidate(
+            record.as_ref().map_or("", |own| own.id.as_str()),
+        )),
+        Party::Professional { .. } => {
+            let organization = party.professional()?;
+            let is_structure = organization.kind.category() == Category::Structure;
+            match requested.as_deref() {
+                Some("sent") => Ok(Mailbox::Sent(&organization.id)),
+                Some("received") if is_structure => Ok(Mailbox::Received(&organization.id)),
+                Some("received") => Err(Error::Forbidden {
+                    detail: "Seules les structures reçoivent des candidatures.".into(),
+                }),
+                None if is_structure => Ok(Mailbox::Received(&organization.id)),
+                None => Ok(Mailbox::Sent(&organization.id)),
+                Some(_) => Err(Error::query(
+                    "box",
+                    Invalid::new(
+                        "invalid_box",
+                        "La boîte est « sent » (envoyées) ou « received » (reçues).",
+                    ),
+                )),
+            }
+        }
+    }
+}
+
+/// `GET /api/v1/applications?box=sent|received&state=…`: newest first.
+pub fn list(ctx: &Ctx) -> Result<Response, Error> {
+    let party = party::of(ctx)?;
+    let of = box_of(ctx, &party)?;
+    let states = match ctx.query_param("state") {
+        Some(list) => {
+            application::parse_states(&list).map_err(|invalid| Error::query("state", invalid))?
+        }
+        None => Vec::new(),
+    };
+    let page = Page::parse(
+        ctx.query_param("page").as_deref(),
+        ctx.query_param("page_size").as_deref(),
+        LIST_PAGE_SIZES,
+    )?;
+    let (rows, count) = repo::page(ctx.db()?, of, &states, page.size().into(), page.offset())?;
+    let results: Vec<Value> = rows.iter().map(summary_json).collect();
+    json(200, &page.envelope(&results, count))
+}
+
+/// `GET /api/v1/applications/{id}/cv`: the PDF, for the application's parties only.
+pub fn cv(ctx: &Ctx) -> Result<Response, Error> {
+    let party = party::of(ctx)?;
+    let db = ctx.db()?;
+    let application = repo::find(db, ctx.param("id"))?.ok_or_else(Error::not_found)?;
+    side_of(&party, &application)?;
+    let cv_id = application.cv_id.ok_or_else(Error::not_found)?;
+    let content = cvs::content(db, &cv_id)?.ok_or_else(Error::not_found)?;
+    Ok(Response::builder()
+        .status(200)
+        .header("content-type", "application/pdf")
+        .header(
+            "content-disposition",
+            format!("attachment; filename=\"cv-{}.pdf\"", application.id),
+        )
+        .header("cache-control", "private, no-store")
+        .header("x-content-type-options", "nosniff")
+        .body(content)
+        .build())
+}

@@ -1,0 +1,66 @@
+//! Who is calling the apply workflow: a professional acting for an organization, or a candidate
+//! with their own account (R-APPLY-1). Every handler starts here.
+
+use tremplin_domain::organization::Category;
+use tremplin_domain::Error;
+use tremplin_platform::auth::Actor;
+use tremplin_platform::repo::candidates::{self, StoredCandidate};
+use tremplin_platform::repo::organizations::Organization;
+use tremplin_platform::Ctx;
+
+pub enum Party<'a> {
+    Professional {
+        actor: &'a Actor,
+        organization: &'a Organization,
+    },
+    /// A candidate's account; `record` is `None` until they filled in their identity.
+    Candidate {
+        actor: &'a Actor,
+        record: Option<StoredCandidate>,
+    },
+}
+
+/// The caller: members act for their organization (`X-Organization`); an account without any
+/// membership is a candidate's.
+pub fn of(ctx: &Ctx) -> Result<Party<'_>, Error> {
+    let actor = ctx.actor()?;
+    if actor.memberships.is_empty() {
+        let record = candidates::find_by_user(ctx.db()?, &actor.user.id)?;
+        return Ok(Party::Candidate { actor, record });
+    }
+    let organization = actor.acting()?.organization;
+    Ok(Party::Professional {
+        actor,
+        organization,
+    })
+}
+
+impl Party<'_> {
+    pub fn user_id(&self) -> &str {
+        match self {
+            Party::Professional { actor, .. } | Party::Candidate { actor, .. } => &actor.user.id,
+        }
+    }
+
+    /// The organization acted for; `None` for a candidate.
+    pub fn organization(&self) -> Option<&Organization> {
+        match self {
+            Party::Professional { organization, .. } => Some(organization),
+            Party::Candidate { .. } => None,
+        }
+    }
+
+    /// For routes only professionals use.
+    pub fn professional(&self) -> Result<&Organization, Error> {
+        match self {
+            Party::Professional { organization, .. }
+                if organization.kind.category() != Category::Administration =>
+            {
+                Ok(organization)
+            }
+            _ => Err(Error::Forbidden {
+                detail: "Réservé aux prescripteurs, orienteurs et structures.".into(),
+            }),
+        }
+    }
+}

@@ -1,0 +1,291 @@
+//! Applications (R-APPLY-*): sending, the boxes, one application, the monthly export. The boxes
+//! walk `applications_sent` / `applications_received` (organization, newest first) and stop at
+//! the page; a state filter walks the same index and skips the other states.
+
+use crate::db::{int, opt_text, text, Db, Row};
+use tremplin_domain::application::{SenderKind, State};
+use tremplin_domain::Error;
+
+/// The columns every projection of an application shares, with the names its parties read.
+macro_rules! select_application {
+    ($($tail:literal),*) => {
+        concat!(
+            "SELECT a.id, a.candidate_id, a.structure_id, a.sender_kind, a.sender_user_id, \
+            a.sender_organization_id, a.state, a.message, a.diagnosis_shared, a.diagnosis_id, a.cv_id, \
+            a.created_unix, a.created_at, a.updated_at, \
+            c.first_name AS candidate_first_name, c.last_name AS candidate_last_name, \
+            s.name AS structure_name, s.brand AS structure_brand, s.kind AS structure_kind, \
+            so.name AS sender_organization_name, \
+            u.first_name AS sender_first_name, u.last_name AS sender_last_name \
+            FROM applications a JOIN candidates c ON c.id = a.candidate_id \
+            JOIN organizations s ON s.id = a.structure_id \
+            LEFT JOIN organizations so ON so.id = a.sender_organization_id \
+            JOIN users u ON u.id = a.sender_user_id ",
+            $($tail),*
+        )
+    };
+}
+const SELECT_ONE: &str = select_application!("WHERE a.id = ?");
+const PAGE_SENT: &str = select_application!(
+    "WHERE a.sender_organization_id = ?1 ORDER BY a.created_unix DESC, a.id DESC LIMIT ?2 OFFSET ?3"
+);
+const PAGE_SENT_STATES: &str = select_application!(
+    "WHERE a.sender_organization_id = ?1 AND a.state IN (SELECT value FROM json_each(?4)) \
+    ORDER BY a.created_unix DESC, a.id DESC LIMIT ?2 OFFSET ?3"
+);
+const PAGE_RECEIVED: &str = select_application!(
+    "WHERE a.structure_id = ?1 ORDER BY a.created_unix DESC, a.id DESC LIMIT ?2 OFFSET ?3"
+);
+const PAGE_RECEIVED_STATES: &str = select_application!(
+    "WHERE a.structure_id = ?1 AND a.state IN (SELECT value FROM json_each(?4)) \
+    ORDER BY a.created_unix DESC, a.id DESC LIMIT ?2 OFFSET ?3"
+);
+const PAGE_OF_CANDIDATE: &str = select_application!(
+    "WHERE a.candidate_id = ?1 ORDER BY a.created_unix DESC, a.id DESC LIMIT ?2 OFFSET ?3"
+);
+const PAGE_OF_CANDIDATE_STATES: &str = select_application!(
+    "WHERE a.candidate_id = ?1 AND a.state IN (SELECT value FROM json_each(?4)) \
+    ORDER BY a.created_unix DESC, a.id DESC LIMIT ?2 OFFSET ?3"
+);
+const COUNT_SENT: &str = "SELECT COUNT(*) AS n FROM applications WHERE sender_organization_id = ?1";
+const COUNT_SENT_STATES: &str = "SELECT COUNT(*) AS n FROM applications \
+    WHERE sender_organization_id = ?1 AND state IN (SELECT value FROM json_each(?2))";
+const COUNT_RECEIVED: &str = "SELECT COUNT(*) AS n FROM applications WHERE structure_id = ?1";
+const COUNT_RECEIVED_STATES: &str = "SELECT COUNT(*) AS n FROM applications \
+    WHERE structure_id = ?1 AND state IN (SELECT value FROM json_each(?2))";
+const COUNT_OF_CANDIDATE: &str = "SELECT COUNT(*) AS n FROM applications WHERE candidate_id = ?1";
+const COUNT_OF_CANDIDATE_STATES: &str = "SELECT COUNT(*) AS n FROM applications \
+    WHERE candidate_id = ?1 AND state IN (SELECT value FROM json_each(?2))";
+/// R-APPLY-10 export: an organization's applications sent in `[?2, ?3)` (unix seconds), oldest
+/// first, through the boxes' indexes.
+const MONTH_SENT: &str = select_application!(
+    "WHERE a.sender_organization_id = ?1 AND a.created_unix >= ?2 AND a.created_unix < ?3 \
+    ORDER BY a.created_unix, a.id"
+);
+const MONTH_RECEIVED: &str = select_application!(
+    "WHERE a.structure_id = ?1 AND a.created_unix >= ?2 AND a.created_unix < ?3 \
+    ORDER BY a.created_unix, a.id"
+);
+/// R-APPLY-3: the latest application of this candidate to this structure.
+const LATEST_TO_STRUCTURE: &str = "SELECT MAX(created_unix) AS latest FROM applications \
+    WHERE candidate_id = ? AND structure_id = ?";
+const INSERT_APPLICATION: &str = "INSERT INTO applications (id, candidate_id, structure_id, \
+    sender_kind, sender_user_id, sender_organization_id, state, message, diagnosis_shared, \
+    diagnosis_id, cv_id, created_unix, created_at, updated_at) \
+    VALUES (?, ?, ?, ?, ?, ?, 'new', ?, ?, ?, ?, ?, ?, ?)";
+const INSERT_JOB: &str = "INSERT INTO application_jobs (application_id, job_id) VALUES (?, ?)";
+const SELECT_JOBS: &str =
+    "SELECT j.id, j.title, j.rome_code, j.contract_type FROM application_jobs aj \
+    JOIN job_descriptions j ON j.id = aj.job_id WHERE aj.application_id = ? ORDER BY j.title, j.id";
+
+/// One application with the names of its parties.
+#[derive(Debug, Clone)]
+pub struct Application {
+    pub id: String,
+    pub candidate_id: String,
+    pub structure_id: String,
+    pub sender_kind: SenderKind,
+    pub sender_user_id: String,
+    pub sender_organization_id: Option<String>,
+    pub state: State,
+    pub message: String,
+    pub diagnosis_shared: bool,
+    pub diagnosis_id: Option<String>,
+    pub cv_id: Option<String>,
+    pub created_unix: i64,
+    pub created_at: String,
+    pub updated_at: String,
+    pub candidate_first_name: String,
+    pub candidate_last_name: String,
+    pub structure_name: String,
+    pub structure_kind: String,
+    pub sender_organization_name: Option<String>,
+    pub sender_first_name: String,
+    pub sender_last_name: String,
+}
+
+fn column_error(column: &str, e: impl std::fmt::Display) -> Error {
+    Error::internal(format!("applications.{column}: {e}"))
+}
+
+impl Application {
+    fn from_row(row: &Row<'_>) -> Result<Application, Error> {
+        let brand = row
+            .opt_text("structure_brand")?
+            .filter(|b| !b.trim().is_empty());
+        Ok(Application {
+            id: row.text("id")?,
+            candidate_id: row.text("candidate_id")?,
+            structure_id: row.text("structure_id")?,
+            sender_kind: SenderKind::parse(&row.text("sender_kind")?)
+                .map_err(|e| column_error("sender_kind", e))?,
+            sender_user_id: row.text("sender_user_id")?,
+            sender_organization_id: row.opt_text("sender_organization_id")?,
+            state: State::parse(&row.text("state")?).map_err(|e| column_error("state", e))?,
+            message: row.text("message")?,
+            diagnosis_shared: row.bool("diagnosis_shared")?,
+            diagnosis_id: row.opt_text("diagnosis_id")?,
+            cv_id: row.opt_text("cv_id")?,
+            created_unix: row.int("created_unix")?,
+            created_at: row.text("created_at")?,
+            updated_at: row.text("updated_at")?,
+            candidate_first_name: row.text("candidate_first_name")?,
+            candidate_last_name: row.text("candidate_last_name")?,
+            structure_name: brand.map_or(row.text("structure_name"), Ok)?,
+            structure_kind: row.text("structure_kind")?,
+            sender_organization_name: row.opt_text("sender_organization_name")?,
+            sender_first_name: row.text("sender_first_name")?,
+            sender_last_name: row.text("sender_last_name")?,
+        })
+    }
+}
+
+/// A job description an application targets.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct TargetedJob {
+    pub id: String,
+    pub title: String,
+    pub rome: String,
+    pub contract_type: String,
+}
+
+pub struct NewApplication<'a> {
+    pub id: &'a str,
+    pub candidate_id: &'a str,
+    pub structure_id: &'a str,
+    pub sender_kind: SenderKind,
+    pub sender_user_id: &'a str,
+    pub sender_organization_id: Option<&'a str>,
+    pub message: &'a str,
+    pub diagnosis_shared: bool,
+    pub diagnosis_id: Option<&'a str>,
+    pub cv_id: Option<&'a str>,
+    pub job_ids: &'a [String],
+    pub now_unix: i64,
+    pub now: &'a str,
+}
+
+pub fn insert(db: &Db, new: &NewApplication<'_>) -> Result<(), Error> {
+    db.execute(
+        INSERT_APPLICATION,
+        &[
+            text(new.id),
+            text(new.candidate_id),
+            text(new.structure_id),
+            text(new.sender_kind.as_str()),
+            text(new.sender_user_id),
+            opt_text(new.sender_organization_id),
+            text(new.message),
+            int(new.diagnosis_shared.into()),
+            opt_text(new.diagnosis_id),
+            opt_text(new.cv_id),
+            int(new.now_unix),
+            text(new.now),
+            text(new.now),
+        ],
+    )
+    .map_err(|e| match e.unique_violation() {
+        Some("applications.cv_id") => Error::conflict(
+            "cv_already_attached",
+            "Ce CV est déjà joint à une autre candidature.",
+        ),
+        _ => e.into(),
+    })?;
+    for job_id in new.job_ids {
+        db.execute(INSERT_JOB, &[text(new.id), text(job_id.as_str())])?;
+    }
+    Ok(())
+}
+
+pub fn find(db: &Db, id: &str) -> Result<Option<Application>, Error> {
+    db.query(SELECT_ONE, &[text(id)])?
+        .first()
+        .map(|r| Application::from_row(&r))
+        .transpose()
+}
+
+pub fn jobs(db: &Db, application_id: &str) -> Result<Vec<TargetedJob>, Error> {
+    db.query(SELECT_JOBS, &[text(application_id)])?.map(|row| {
+        Ok(TargetedJob {
+            id: row.text("id")?,
+            title: row.text("title")?,
+            rome: row.text("rome_code")?,
+            contract_type: row.text("contract_type")?,
+        })
+    })
+}
+
+/// Whose applications a list shows.
+#[derive(Debug, Clone, Copy)]
+pub enum Mailbox<'a> {
+    /// Sent by this organization.
+    Sent(&'a str),
+    /// Received by this structure.
+    Received(&'a str),
+    /// Of this candidate (their own space).
+    OfCandidate(&'a str),
+}
+
+/// One page of a box, newest first, with the box's total; `states` empty = every state.
+pub fn page(
+    db: &Db,
+    of: Mailbox<'_>,
+    states: &[State],
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<Application>, i64), Error> {
+    let (owner, page_sql, count_sql) = match (of, states.is_empty()) {
+        (Mailbox::Sent(id), true) => (id, PAGE_SENT, COUNT_SENT),
+        (Mailbox::Sent(id), false) => (id, PAGE_SENT_STATES, COUNT_SENT_STATES),
+        (Mailbox::Received(id), true) => (id, PAGE_RECEIVED, COUNT_RECEIVED),
+        (Mailbox::Received(id), false) => (id, PAGE_RECEIVED_STATES, COUNT_RECEIVED_STATES),
+        (Mailbox::OfCandidate(id), true) => (id, PAGE_OF_CANDIDATE, COUNT_OF_CANDIDATE),
+        (Mailbox::OfCandidate(id), false) => {
+            (id, PAGE_OF_CANDIDATE_STATES, COUNT_OF_CANDIDATE_STATES)
+        }
+    };
+    let states: Vec<&str> = states.iter().map(|s| s.as_str()).collect();
+    let states = serde_json::to_string(&states).map_err(|e| Error::internal(e.to_string()))?;
+    let mut params = vec![text(owner), int(limit), int(offset)];
+    let mut count_params = vec![text(owner)];
+    if states != "[]" {
+        params.push(text(states.as_str()));
+        count_params.push(text(states));
+    }
+    let rows = db.query(page_sql, &params)?.map(Application::from_row)?;
+    let count = db
+        .query(count_sql, &count_params)?
+        .first()
+        .map(|r| r.int("n"))
+        .transpose()?
+        .unwrap_or(0);
+    Ok((rows, count))
+}
+
+/// The applications of an organization's box sent in `[from, to)` (unix seconds).
+pub fn of_month(db: &Db, of: Mailbox<'_>, from: i64, to: i64) -> Result<Vec<Application>, Error> {
+    let (owner, sql) = match of {
+        Mailbox::Sent(id) => (id, MONTH_SENT),
+        Mailbox::Received(id) => (id, MONTH_RECEIVED),
+        Mailbox::OfCandidate(_) => return Err(Error::internal("no monthly export of a candidate")),
+    };
+    db.query(sql, &[text(owner), int(from), int(to)])?
+        .map(Application::from_row)
+}
+
+/// R-APPLY-3: when the candidate last applied to the structure (unix seconds).
+pub fn latest_to_structure(
+    db: &Db,
+    candidate_id: &str,
+    structure_id: &str,
+) -> Result<Option<i64>, Error> {
+    Ok(db
+        .query(
+            LATEST_TO_STRUCTURE,
+            &[text(candidate_id), text(structure_id)],
+        )?
+        .first()
+        .map(|r| r.opt_int("latest"))
+        .transpose()?
+        .flatten())
+}
