@@ -1,7 +1,28 @@
 import { api, setToken, showErrors, token } from "./api.js";
+import { el } from "./format.js";
+import { safeReturn, signOut } from "./espace.js";
 
 const form = document.getElementById("form-connexion");
 const fields = ["email", "password"];
+// The page that sent here to log in (`?retour=/candidature.html?id=…`), where to go back after.
+const back = safeReturn(new URLSearchParams(location.search).get("retour"));
+
+// Where each kind of account goes from here.
+function shortcuts(me) {
+  const link = (href, text) => el("li", {}, el("a", { class: "button-link secondary", href }, text));
+  if (!me.memberships.length) {
+    return [link("/candidat.html", "Mon espace candidat"), link("/recherche.html", "Trouver une structure")];
+  }
+  const items = [
+    link("/candidats.html", "Mes candidats"),
+    link("/nouveau-candidat.html", "Enregistrer un candidat"),
+    link("/candidatures.html?box=sent", "Candidatures envoyées"),
+  ];
+  if (me.memberships.some(({ organization }) => organization.category === "structure")) {
+    items.push(link("/candidatures.html?box=received", "Candidatures reçues"));
+  }
+  return items;
+}
 
 async function showAccount() {
   const me = await api("/api/v1/me");
@@ -17,6 +38,7 @@ async function showAccount() {
       return item;
     }),
   );
+  document.getElementById("raccourcis").replaceChildren(...shortcuts(me));
   document.getElementById("connexion").hidden = true;
   document.getElementById("compte").hidden = false;
   document.getElementById("titre-compte").focus();
@@ -31,6 +53,10 @@ form.addEventListener("submit", async (event) => {
       body: { email: form.email.value, password: form.password.value },
     });
     setToken(session.token);
+    if (back) {
+      location.assign(back);
+      return;
+    }
     await showAccount();
   } catch (error) {
     showErrors(error, fields, "form-erreur");
@@ -38,11 +64,11 @@ form.addEventListener("submit", async (event) => {
 });
 
 document.getElementById("deconnexion").addEventListener("click", async () => {
-  await api("/api/v1/auth/token", { method: "DELETE" }).catch(() => {});
-  setToken(null);
+  await signOut();
   document.getElementById("compte").hidden = true;
   document.getElementById("connexion").hidden = false;
 });
 
 document.getElementById("titre-compte").tabIndex = -1;
-if (token()) showAccount().catch(() => setToken(null));
+if (token() && back) location.replace(back);
+else if (token()) showAccount().catch(() => setToken(null));

@@ -3,6 +3,7 @@
 
 import { api } from "./api.js";
 import { el, kindLabel, positions } from "./format.js";
+import { helped } from "./espace.js";
 
 const LAST_SEARCH_KEY = "tremplin.recherche";
 const main = document.getElementById("contenu");
@@ -49,6 +50,15 @@ function show(structure) {
     status.className = "status";
     status.textContent = "Candidatures spontanées fermées : candidatez sur une fiche de poste.";
   }
+
+  // "Postuler": the application form, for this structure and the candidate being helped.
+  const openJobs = (structure.jobs || []).some((job) => job.is_active !== false);
+  const apply = new URLSearchParams({ structure: structure.id });
+  const candidate = helped();
+  if (candidate) apply.set("candidat", candidate.id);
+  document.getElementById("postuler").href = `/postuler.html?${apply}`;
+  document.getElementById("postuler-bloc").hidden = structure.blocks_applications
+    || (!openJobs && !structure.spontaneous_applications_open);
 
   const place = [structure.post_code, structure.city].filter(Boolean).join(" ");
   const address = [structure.address, place].filter(Boolean);

@@ -1,11 +1,21 @@
-//! The directory pages in a real browser: headless Chromium on a phone-sized window, driven
-//! through ChromeDriver's W3C WebDriver API, against the real components served over HTTP by the
-//! bundled host. Needs `/usr/bin/chromium` and `/usr/bin/chromedriver` (`.ci/run` installs them);
-//! without them the test fails, it never skips.
+//! The pages in a real browser: headless Chromium on a phone-sized window, driven through
+//! ChromeDriver's W3C WebDriver API, against the real components served over HTTP by the bundled
+//! host. Needs `/usr/bin/chromium` and `/usr/bin/chromedriver` (`make browser` installs them);
+//! without them the tests fail, they never skip. Two scenarios: the directory search
+//! (`a_social_worker_finds_structures_near_a_city_on_a_phone`) and the prescriber's whole path,
+//! from login to the application in the structure's received box
+//! (`a_prescriber_registers_a_candidate_and_applies_on_a_phone`, in `browser/apply.rs`), where
+//! axe-core checks every page it opens (`browser/axe.rs`).
 //!
 //! Screenshots land in `target/browser/`: `recherche-suggestions.png` (the city suggestions),
-//! `recherche.png` (the results), `structure.png`, and `failure.png` when a step fails.
+//! `recherche.png` (the results), `structure.png`, those of the application path
+//! (`candidat-conflit.png`, `candidature-formulaire.png`, `boite-recues.png`,
+//! `diagnostic-orienteur.png`), and `failure-<scenario>.png` when a step fails.
 
+#[path = "browser/apply.rs"]
+mod apply;
+#[path = "browser/axe.rs"]
+mod axe;
 #[path = "browser/webdriver.rs"]
 mod webdriver;
 
@@ -106,8 +116,9 @@ fn structures() -> Vec<Structure> {
     all
 }
 
-/// Cities, structures, and one job description, through the administration's import endpoints.
-async fn load_directory(app: &TestApp) {
+/// Cities, structures, and one job description, through the administration's import endpoints;
+/// the SIRET of each structure, by name.
+async fn load_directory(app: &TestApp) -> Vec<(String, String)> {
     let admin = app.admin().await;
     let import = |path: &'static str, body: Value| {
         let admin = admin.clone();
@@ -162,6 +173,7 @@ async fn load_directory(app: &TestApp) {
                          "open_positions": 2, "is_active": true, "source": "demo"}]}),
     )
     .await;
+    sirets
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -169,6 +181,33 @@ async fn a_social_worker_finds_structures_near_a_city_on_a_phone() {
     let started = Instant::now();
     let app = TestApp::spawn().await;
     load_directory(&app).await;
+    serve_and_browse(&app, "recherche", scenario).await;
+    eprintln!("browser scenario passed in {:.1?}", started.elapsed());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_prescriber_registers_a_candidate_and_applies_on_a_phone() {
+    let started = Instant::now();
+    let app = TestApp::spawn().await;
+    let sirets = load_directory(&app).await;
+    let fixture = apply::seed(&app, &sirets).await;
+    let setup = started.elapsed();
+    serve_and_browse(&app, "candidature", move |session, base| {
+        apply::scenario(session, base, &fixture)
+    })
+    .await;
+    eprintln!(
+        "application scenario passed in {:.1?} (setup: {setup:.1?})",
+        started.elapsed()
+    );
+}
+
+/// Serves `app` over HTTP on a free local port and runs `scenario` in a browser against it;
+/// a failed step fails the test with what the page showed.
+async fn serve_and_browse<F>(app: &TestApp, name: &'static str, scenario: F)
+where
+    F: FnOnce(&Session, &str) -> Result<()> + Send + 'static,
+{
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("port");
@@ -179,12 +218,12 @@ async fn a_social_worker_finds_structures_near_a_city_on_a_phone() {
     }));
 
     // WebDriver calls block: they run on their own thread while the server keeps serving.
-    let outcome = tokio::task::spawn_blocking(move || browse(&base)).await;
+    let outcome = tokio::task::spawn_blocking(move || browse(&base, name, scenario)).await;
 
     let _ = stop.send(());
     server.await.expect("server task").expect("server");
     match outcome {
-        Ok(Ok(())) => eprintln!("browser scenario passed in {:.1?}", started.elapsed()),
+        Ok(Ok(())) => {}
         Ok(Err(e)) => panic!("{e:#}"),
         Err(join) => std::panic::resume_unwind(join.into_panic()),
     }
@@ -198,7 +237,11 @@ fn screenshots() -> PathBuf {
 
 /// Starts ChromeDriver and a browser, runs the scenario, and on failure keeps a screenshot and
 /// the page's text; the browser and the driver are stopped in every case.
-fn browse(base: &str) -> Result<()> {
+fn browse(
+    base: &str,
+    name: &str,
+    scenario: impl FnOnce(&Session, &str) -> Result<()>,
+) -> Result<()> {
     let temp = tempfile::tempdir()?;
     let driver = ChromeDriver::start(temp.path())?;
     let profile = temp.path().join("profile");
@@ -206,7 +249,7 @@ fn browse(base: &str) -> Result<()> {
     let result = scenario(&session, base);
     if result.is_err() {
         if let Ok(png) = session.screenshot() {
-            let _ = std::fs::write(screenshots().join("failure.png"), png);
+            let _ = std::fs::write(screenshots().join(format!("failure-{name}.png")), png);
         }
         let page = session
             .execute(
@@ -226,7 +269,7 @@ fn browse(base: &str) -> Result<()> {
             .join("\n");
         let error = result.expect_err("failed");
         anyhow::bail!(
-            "{error:#}\n--- the page when it failed (screenshot: target/browser/failure.png):\n{}\n\
+            "{error:#}\n--- the page when it failed (screenshot: target/browser/failure-{name}.png):\n{}\n\
              --- chromedriver log, last lines:\n{tail}",
             page.as_str().unwrap_or_default()
         );
