@@ -36,6 +36,8 @@ pub struct TestApp {
     pub app: App,
     /// The local e-mail API the app delivers to (README "E-mail").
     pub mailbox: tremplin_mailbox::Mailbox,
+    /// The Spin variables the app runs with (see [`TestApp::set_today`]).
+    variables: HashMap<String, String>,
     _state: tempfile::TempDir,
 }
 
@@ -118,6 +120,14 @@ impl Call<'_> {
         self.body = serde_json::to_vec(&body).expect("json");
         self.headers
             .push(("content-type".into(), "application/json".into()));
+        self
+    }
+
+    /// A body of another type than JSON (a PDF CV, …).
+    pub fn typed(mut self, content_type: &str, body: impl Into<Vec<u8>>) -> Self {
+        self.body = body.into();
+        self.headers
+            .push(("content-type".into(), content_type.to_owned()));
         self
     }
 
@@ -228,12 +238,25 @@ impl TestApp {
                 .iter()
                 .map(|(k, v)| (k.to_string(), v.to_string())),
         );
-        let app = App::new(runtime(), state.path().to_path_buf(), vars).expect("app");
+        let app = App::new(runtime(), state.path().to_path_buf(), vars.clone()).expect("app");
         TestApp {
             app,
             mailbox,
+            variables: vars,
             _state: state,
         }
+    }
+
+    /// Moves the app's clock (the `today` variable: a date, or an RFC 3339 instant for rules
+    /// counted in hours), keeping its data, as a redeploy with another variable would.
+    pub fn set_today(&mut self, today: &str) {
+        self.variables.insert("today".to_owned(), today.to_owned());
+        self.app = App::new(
+            runtime(),
+            self.app.state_dir().to_path_buf(),
+            self.variables.clone(),
+        )
+        .expect("app");
     }
 
     /// The messages delivered to `email` once there are at least `count` (delivery runs after
@@ -446,6 +469,68 @@ impl TestApp {
             email: email.to_owned(),
             token,
         }
+    }
+}
+
+/// A valid NIR (R-CAND-1) for a person of `sex` (1 man, 2 woman) born in `birth_year`/`month`,
+/// from department `department` (`"75"`, `"2A"`…), with a `serial` making it unique.
+pub fn nir(sex: u8, birth_year: i32, month: u8, department: &str, serial: u32) -> String {
+    let body = format!(
+        "{sex}{:02}{month:02}{department}{:03}{:03}",
+        birth_year % 100,
+        serial / 1000 % 1000,
+        serial % 1000
+    );
+    let digits = body.replace("2A", "19").replace("2B", "18");
+    let number: u64 = digits.parse().expect("13 digits");
+    format!("{body}{:02}", 97 - number % 97)
+}
+
+/// A candidate's identity as `POST /api/v1/candidates` takes it: a woman born 1990-05-14.
+pub fn candidate_body(email: &str, serial: u32) -> Value {
+    json!({
+        "title": "MME", "first_name": "Léa", "last_name": "Martin", "birthdate": "1990-05-14",
+        "email": email, "nir": nir(2, 1990, 5, "75", serial), "lack_of_france_travail_id_reason": "NOT_REGISTERED",
+    })
+}
+
+/// The grid of a prescriber's diagnosis (R-ELIG-2), every axis at `level`.
+pub fn grid(level: u8) -> Value {
+    json!({"french_language": level, "work_capacity": level, "housing": level, "rights_access": level,
+           "mobility": level, "finances": level, "justice": level, "availability": level})
+}
+
+impl TestApp {
+    /// Finds or registers a candidate as `token`'s organization; the candidate's JSON.
+    pub async fn candidate(&self, token: &str, body: Value) -> Value {
+        let answer = self.post("/api/v1/candidates").bearer(token).json(body).send().await;
+        assert!(
+            matches!(answer.status, 200 | 201),
+            "candidate: {} {}",
+            answer.status,
+            String::from_utf8_lossy(&answer.body)
+        );
+        answer.json()
+    }
+
+    /// Records an authorized prescriber's diagnosis of the candidate.
+    pub async fn diagnose(&self, token: &str, candidate_id: &str) -> Value {
+        self.post(&format!("/api/v1/candidates/{candidate_id}/diagnoses"))
+            .bearer(token)
+            .json(json!({"grid": grid(2), "situation": "Sans emploi depuis 2 ans."}))
+            .send()
+            .await
+            .ok(201)
+    }
+
+    /// Sends a spontaneous application (the structure must accept them) as `token`.
+    pub async fn apply(&self, token: &str, structure_id: &str, candidate_id: &str) -> TestResponse {
+        self.post("/api/v1/applications")
+            .bearer(token)
+            .json(json!({"structure_id": structure_id, "candidate_id": candidate_id,
+                         "message": "Motivée, disponible tout de suite.", "diagnosis_shared": true}))
+            .send()
+            .await
     }
 }
 

@@ -2,9 +2,13 @@
 //! database. One test binary, so the components are compiled once per run.
 
 mod access;
+mod applications;
 mod assets;
 mod authorization;
 mod bad_input;
+mod candidate_accounts;
+mod candidates;
+mod diagnoses;
 mod directory;
 mod hardening;
 mod idempotency;
@@ -16,4 +20,5 @@ mod openapi;
 mod outbox;
 mod races;
 mod sessions;
+mod synthetic;
 mod throttle;
