@@ -19,7 +19,7 @@ use tremplin_platform::repo::{candidates, users};
 use tremplin_platform::{json, Ctx, Response};
 
 use crate::invitations::{self, name, NewAccount};
-use crate::throttle::{Scope, ThrottleKeys};
+use tremplin_platform::throttle::{Scope, ThrottleKeys};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]

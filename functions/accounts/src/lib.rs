@@ -11,7 +11,6 @@ mod meta;
 mod organizations;
 mod password;
 mod session;
-mod throttle;
 
 use spin_sdk::http::{IncomingRequest, Method, ResponseOutparam};
 use spin_sdk::http_component;

@@ -9,7 +9,7 @@ use tremplin_platform::repo::{candidates, sessions, users};
 use tremplin_platform::{json, no_content, Ctx, Response};
 
 use crate::password;
-use crate::throttle::{Scope, ThrottleKeys};
+use tremplin_platform::throttle::{Scope, ThrottleKeys};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -9,7 +9,8 @@ use serde_json::{json, Value};
 use tremplin_domain::candidate::{Candidate, CandidateInput, NirOrReason};
 use tremplin_domain::organization::Category;
 use tremplin_domain::page::{Page, LIST_PAGE_SIZES};
-use tremplin_domain::{search, Error, FieldErrors};
+use tremplin_domain::{search, Email, Error, FieldErrors};
+use tremplin_platform::throttle::{Scope, ThrottleKeys};
 use tremplin_platform::db::Db;
 use tremplin_platform::ids::new_id;
 use tremplin_platform::repo::candidates::{self, StoredCandidate};
@@ -163,8 +164,22 @@ pub fn find_or_create(ctx: &Ctx) -> Result<Response, Error> {
             check_same_person(&candidate, own)?;
         }
     }
+    // R-CAND-5's 409 names the fields that differ: mismatches are counted per professional and
+    // address, like failed logins, so that it never becomes a way to guess a birthdate.
+    let mismatches = match &party {
+        Party::Professional { actor, .. } => Some(ThrottleKeys::new(
+            Scope::CandidateMismatch,
+            &Email::parse(&actor.user.email).map_err(|e| Error::internal(format!("users.email: {e}")))?,
+            &ctx.client_ip(),
+        )),
+        Party::Candidate { .. } => None,
+    };
+    let now_ms = ctx.clock.now_unix() * 1000;
+    if let Some(keys) = &mismatches {
+        keys.check(ctx.db()?, now_ms)?;
+    }
     let now = ctx.clock.now_rfc3339();
-    ctx.write(|db| {
+    let result = ctx.write(|db| {
         let (stored, status, action) = match find_existing(db, &candidate)? {
             Some(existing) => {
                 // A candidate's account takes only the record of its own proven e-mail: a NIR
@@ -215,7 +230,12 @@ pub fn find_or_create(ctx: &Ctx) -> Result<Response, Error> {
         let mut response = json(status, &full_json(db, &party, &stored, sees_nir)?)?;
         response.set_header("location", format!("/api/v1/candidates/{}", stored.id));
         Ok(response)
-    })
+    });
+    if let (Some(keys), Err(Error::Conflict { code: "candidate_identity_conflict", .. })) = (&mismatches, &result) {
+        // After the rollback: the count is all this request writes.
+        keys.reserve(ctx.db()?, now_ms)?;
+    }
+    result
 }
 
 /// `GET /api/v1/candidates/{id}`.

@@ -11,6 +11,7 @@ pub mod ids;
 pub mod migrations;
 pub mod outbox;
 pub mod repo;
+pub mod throttle;
 
 pub use http::{json, no_content, problem, route, serve, Ctx, Route};
 pub use spin_sdk::http::{Method, Response};

@@ -49,7 +49,11 @@ async fn r_cand_5_contradicting_identity_is_a_409_naming_each_field_and_changes_
     let problem = app.post("/api/v1/candidates").bearer(&ml.member.token).json(clash).send().await
         .problem(409, "candidate_identity_conflict");
     assert!(problem["errors"]["nir"].is_array(), "{problem}");
-    assert_eq!(app.snapshot(), before);
+    // Nothing changed but the count of mismatches (see the throttling test below).
+    let without_counters = |snapshot: Vec<(String, tremplin_tests::Rows)>| {
+        snapshot.into_iter().filter(|(table, _)| table != "login_throttle").collect::<Vec<_>>()
+    };
+    assert_eq!(without_counters(app.snapshot()), without_counters(before));
 }
 
 #[tokio::test]
@@ -153,4 +157,25 @@ async fn a_prescriber_lists_and_searches_the_candidates_its_organization_applied
     assert_eq!(found["results"][0]["last_name"], "Dupré");
     let none = app.get("/api/v1/candidates").bearer(&other.member.token).send().await.ok(200);
     assert_eq!(none["count"], 0);
+}
+
+#[tokio::test]
+async fn r_cand_5_identity_mismatches_are_throttled_so_the_409_is_no_birthdate_oracle() {
+    let app = TestApp::spawn().await;
+    let ml = app.organization("prescriber", "ML", Some("VALIDATED")).await;
+    let prober = app.organization("prescriber", "CCAS", Some("VALIDATED")).await;
+    let body = candidate_body("lea.martin@example.fr", 1);
+    app.candidate(&ml.member.token, body.clone()).await;
+    for day in 1..=5 {
+        let mut guess = body.clone();
+        guess["birthdate"] = json!(format!("1990-05-{day:02}"));
+        app.post("/api/v1/candidates").bearer(&prober.member.token).json(guess).send().await
+            .problem(409, "candidate_identity_conflict");
+    }
+    // The sixth try is refused before anything is compared, even the right one.
+    let answer = app.post("/api/v1/candidates").bearer(&prober.member.token).json(body.clone()).send().await;
+    answer.problem(429, "rate_limited");
+    assert!(answer.header("retry-after").is_some());
+    // Other professionals are not held back by it.
+    app.candidate(&ml.admin.token, body).await;
 }

@@ -1,14 +1,14 @@
 //! Attempts counted per (e-mail, client address) pair, per e-mail and per client address, before
-//! any costly or mailing work (README "Login security"): logins, and candidate registrations,
-//! each on counters of their own.
+//! any costly or mailing work (README "Login security"): logins, candidate registrations, and
+//! the candidate finds whose identity data did not match (R-CAND-5), each on counters of their own.
 
 use tremplin_domain::throttle::{
     retry_after_seconds, Decision, Limit, LOGIN_PER_ADDRESS, LOGIN_PER_EMAIL, LOGIN_PER_PAIR,
 };
 use tremplin_domain::{Email, Error};
-use tremplin_platform::db::Db;
-use tremplin_platform::ids::sha256_hex;
-use tremplin_platform::repo::throttle;
+use crate::db::Db;
+use crate::ids::sha256_hex;
+use crate::repo::throttle;
 
 /// What is being attempted: each has its own counters, so registering never spends the
 /// attempts of a login to the same address, nor the reverse.
@@ -16,6 +16,9 @@ use tremplin_platform::repo::throttle;
 pub enum Scope {
     Login,
     Registration,
+    /// Keyed by the professional's e-mail: a find naming the fields that differ must not become
+    /// a way to guess a candidate's birthdate one request at a time.
+    CandidateMismatch,
 }
 
 impl Scope {
@@ -24,6 +27,7 @@ impl Scope {
             // As the counters were named before registrations had their own.
             Scope::Login => "",
             Scope::Registration => "register:",
+            Scope::CandidateMismatch => "candidate-mismatch:",
         }
     }
 }
@@ -90,7 +94,13 @@ impl ThrottleKeys {
                 return Ok(());
             }
         }
-        Err(tremplin_platform::db::busy())
+        Err(crate::db::busy())
+    }
+
+    /// 429 when the next attempt would be refused; reads only (the failures themselves are
+    /// counted with [`ThrottleKeys::reserve`] once they happened).
+    pub fn check(&self, db: &Db, now_ms: i64) -> Result<(), Error> {
+        Self::count(throttle::drained_at(db, self.hashes())?, now_ms).map(drop)
     }
 
     /// A proven password was no guess: its pair starts afresh (the owner's own typos are
