@@ -10,11 +10,11 @@ use tremplin_domain::candidate::{Candidate, CandidateInput, NirOrReason};
 use tremplin_domain::organization::Category;
 use tremplin_domain::page::{Page, LIST_PAGE_SIZES};
 use tremplin_domain::{search, Email, Error, FieldErrors};
-use tremplin_platform::throttle::{Scope, ThrottleKeys};
 use tremplin_platform::db::Db;
 use tremplin_platform::ids::new_id;
 use tremplin_platform::repo::candidates::{self, StoredCandidate};
 use tremplin_platform::repo::organizations::Organization;
+use tremplin_platform::throttle::{Scope, ThrottleKeys};
 use tremplin_platform::{json, Ctx, Response};
 
 use crate::diagnoses;
@@ -97,7 +97,7 @@ fn find_existing(db: &Db, candidate: &Candidate) -> Result<Option<StoredCandidat
     match (by_nir, by_email) {
         (Some(a), Some(b)) if a.id != b.id => {
             let mut errors = FieldErrors::new();
-            for (field, what) in [("nir", "Ce NIR"), ("email", "Ce courriel")] {
+            for (field, what) in [("nir", "Ce NIR"), ("email", "Cette adresse e-mail")] {
                 errors.insert(
                     field.into(),
                     vec![format!(
@@ -107,7 +107,7 @@ fn find_existing(db: &Db, candidate: &Candidate) -> Result<Option<StoredCandidat
             }
             Err(Error::Conflict {
                 code: "candidate_identity_conflict",
-                detail: "Le NIR et le courriel désignent deux candidats différents.".into(),
+                detail: "Le NIR et l'adresse e-mail désignent deux candidats différents.".into(),
                 errors,
             })
         }
@@ -128,7 +128,7 @@ fn check_same_person(sent: &Candidate, existing: &StoredCandidate) -> Result<(),
             (
                 field.to_owned(),
                 vec![
-                    "Ne correspond pas au candidat déjà enregistré avec ce NIR ou ce courriel."
+                    "Ne correspond pas au candidat déjà enregistré avec ce NIR ou cette adresse e-mail."
                         .to_owned(),
                 ],
             )
@@ -136,7 +136,7 @@ fn check_same_person(sent: &Candidate, existing: &StoredCandidate) -> Result<(),
         .collect();
     Err(Error::Conflict {
         code: "candidate_identity_conflict",
-        detail: "Un candidat existe déjà avec ce NIR ou ce courriel, mais son identité diffère : vérifiez les champs signalés.".into(),
+        detail: "Un candidat existe déjà avec ce NIR ou cette adresse e-mail, mais son identité diffère : vérifiez les champs signalés.".into(),
         errors,
     })
 }
@@ -156,7 +156,7 @@ pub fn find_or_create(ctx: &Ctx) -> Result<Response, Error> {
                 "email",
                 tremplin_domain::Invalid::new(
                     "email_not_yours",
-                    "Indiquez le courriel de votre compte.",
+                    "Indiquez l'adresse e-mail de votre compte.",
                 ),
             ));
         }
@@ -169,7 +169,8 @@ pub fn find_or_create(ctx: &Ctx) -> Result<Response, Error> {
     let mismatches = match &party {
         Party::Professional { actor, .. } => Some(ThrottleKeys::new(
             Scope::CandidateMismatch,
-            &Email::parse(&actor.user.email).map_err(|e| Error::internal(format!("users.email: {e}")))?,
+            &Email::parse(&actor.user.email)
+                .map_err(|e| Error::internal(format!("users.email: {e}")))?,
             &ctx.client_ip(),
         )),
         Party::Candidate { .. } => None,
@@ -231,7 +232,14 @@ pub fn find_or_create(ctx: &Ctx) -> Result<Response, Error> {
         response.set_header("location", format!("/api/v1/candidates/{}", stored.id));
         Ok(response)
     });
-    if let (Some(keys), Err(Error::Conflict { code: "candidate_identity_conflict", .. })) = (&mismatches, &result) {
+    if let (
+        Some(keys),
+        Err(Error::Conflict {
+            code: "candidate_identity_conflict",
+            ..
+        }),
+    ) = (&mismatches, &result)
+    {
         // After the rollback: the count is all this request writes.
         keys.reserve(ctx.db()?, now_ms)?;
     }

@@ -5,6 +5,7 @@ use tremplin_domain::organization::Category;
 use tremplin_domain::Error;
 use tremplin_platform::auth::Actor;
 use tremplin_platform::repo::candidates::{self, StoredCandidate};
+use tremplin_platform::repo::memberships;
 use tremplin_platform::repo::organizations::Organization;
 use tremplin_platform::Ctx;
 
@@ -20,11 +21,17 @@ pub enum Party<'a> {
     },
 }
 
-/// The caller: members act for their organization (`X-Organization`); an account without any
-/// membership is a candidate's.
+/// The caller: members act for their organization (`X-Organization`); an account that never
+/// had a membership is a candidate's. A professional whose memberships were all ended or are
+/// pending is neither: 403, never a candidate space under a work address.
 pub fn of(ctx: &Ctx) -> Result<Party<'_>, Error> {
     let actor = ctx.actor()?;
     if actor.memberships.is_empty() {
+        if memberships::has_any(ctx.db()?, &actor.user.id)? {
+            return Err(Error::Forbidden {
+                detail: "Votre compte n'est plus rattaché à aucune organisation active.".into(),
+            });
+        }
         let record = candidates::find_by_user(ctx.db()?, &actor.user.id)?;
         return Ok(Party::Candidate { actor, record });
     }

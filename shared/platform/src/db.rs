@@ -289,6 +289,11 @@ impl Row<'_> {
     }
 }
 
+/// A stored value that does not parse back (`column` as `table.column`): a defect, never dropped.
+pub fn unreadable(column: &str, error: impl std::fmt::Display) -> Error {
+    Error::internal(format!("{column}: {error}"))
+}
+
 /// Parameter helpers, so call sites read `text(&email)` rather than `Value::Text(email.clone())`.
 pub fn text(value: impl Into<String>) -> Value {
     Value::Text(value.into())

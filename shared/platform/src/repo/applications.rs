@@ -2,7 +2,7 @@
 //! walk `applications_sent` / `applications_received` (organization, newest first) and stop at
 //! the page; a state filter walks the same index and skips the other states.
 
-use crate::db::{int, opt_text, text, Db, Row};
+use crate::db::{int, opt_text, text, unreadable, Db, Row};
 use tremplin_domain::application::{SenderKind, State};
 use tremplin_domain::Error;
 
@@ -104,10 +104,6 @@ pub struct Application {
     pub sender_last_name: String,
 }
 
-fn column_error(column: &str, e: impl std::fmt::Display) -> Error {
-    Error::internal(format!("applications.{column}: {e}"))
-}
-
 impl Application {
     fn from_row(row: &Row<'_>) -> Result<Application, Error> {
         let brand = row
@@ -118,10 +114,11 @@ impl Application {
             candidate_id: row.text("candidate_id")?,
             structure_id: row.text("structure_id")?,
             sender_kind: SenderKind::parse(&row.text("sender_kind")?)
-                .map_err(|e| column_error("sender_kind", e))?,
+                .map_err(|e| unreadable("applications.sender_kind", e))?,
             sender_user_id: row.text("sender_user_id")?,
             sender_organization_id: row.opt_text("sender_organization_id")?,
-            state: State::parse(&row.text("state")?).map_err(|e| column_error("state", e))?,
+            state: State::parse(&row.text("state")?)
+                .map_err(|e| unreadable("applications.state", e))?,
             message: row.text("message")?,
             diagnosis_shared: row.bool("diagnosis_shared")?,
             diagnosis_id: row.opt_text("diagnosis_id")?,

@@ -2,7 +2,7 @@
 //! full and leaves this module only inside a [`StoredCandidate`], whose callers mask it for
 //! everyone not entitled to it.
 
-use crate::db::{int, opt_text, text, Db, Row};
+use crate::db::{int, opt_text, text, unreadable, Db, Row};
 use tremplin_domain::candidate::{
     Candidate, FranceTravail, FranceTravailId, LackOfFranceTravailIdReason, LackOfNirReason,
     NirOrReason, Title,
@@ -54,7 +54,7 @@ pub struct StoredCandidate {
 }
 
 fn stored<T>(column: &str, parsed: Result<T, tremplin_domain::Invalid>) -> Result<T, Error> {
-    parsed.map_err(|e| Error::internal(format!("candidates.{column}: {e}")))
+    parsed.map_err(|e| unreadable(&format!("candidates.{column}"), e))
 }
 
 impl StoredCandidate {

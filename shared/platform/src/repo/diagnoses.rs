@@ -1,7 +1,7 @@
 //! Socio-professional diagnoses (R-ELIG-1..5). A new diagnosis expires the previous ones of the
 //! same author kind today (for an employer, those of the same structure) in its transaction.
 
-use crate::db::{text, Db, Row};
+use crate::db::{text, unreadable, Db, Row};
 use tremplin_domain::eligibility::{AuthorKind, DiagnosisSummary};
 use tremplin_domain::{Date, Error};
 
@@ -34,25 +34,23 @@ pub struct Diagnosis {
     pub created_at: String,
 }
 
-fn column_error(column: &str, e: impl std::fmt::Display) -> Error {
-    Error::internal(format!("diagnoses.{column}: {e}"))
-}
-
 impl Diagnosis {
     fn from_row(row: &Row<'_>) -> Result<Diagnosis, Error> {
-        let date =
-            |column: &str| Date::parse(&row.text(column)?).map_err(|e| column_error(column, e));
+        let date = |column: &str| {
+            Date::parse(&row.text(column)?)
+                .map_err(|e| unreadable(&format!("diagnoses.{column}"), e))
+        };
         let grid = row
             .opt_text("grid")?
-            .map(|g| serde_json::from_str(&g).map_err(|e| column_error("grid", e)))
+            .map(|g| serde_json::from_str(&g).map_err(|e| unreadable("diagnoses.grid", e)))
             .transpose()?;
         let criteria = serde_json::from_str(&row.text("administrative_criteria")?)
-            .map_err(|e| column_error("administrative_criteria", e))?;
+            .map_err(|e| unreadable("diagnoses.administrative_criteria", e))?;
         Ok(Diagnosis {
             summary: DiagnosisSummary {
                 id: row.text("id")?,
                 author_kind: AuthorKind::parse(&row.text("author_kind")?)
-                    .map_err(|e| column_error("author_kind", e))?,
+                    .map_err(|e| unreadable("diagnoses.author_kind", e))?,
                 author_organization_id: row.text("author_organization_id")?,
                 made_on: date("made_on")?,
                 expires_at: date("expires_at")?,

@@ -29,7 +29,10 @@ const INSERT_MEMBERSHIP: &str = "INSERT INTO memberships \
 const UPDATE_MEMBERSHIP: &str = "UPDATE memberships SET role = ?, status = ?, updated_at = ?, \
     updated_by = ? WHERE organization_id = ? AND user_id = ?";
 const COUNT_MEMBERSHIPS: &str = "SELECT COUNT(*) AS n FROM memberships";
-const SELECT_ACTIVE_EMAILS: &str = "SELECT u.email FROM memberships m JOIN users u ON u.id = m.user_id \
+const HAS_ANY: &str =
+    "SELECT EXISTS (SELECT 1 FROM memberships WHERE user_id = ?) AS any_membership";
+const SELECT_ACTIVE_EMAILS: &str =
+    "SELECT u.email FROM memberships m JOIN users u ON u.id = m.user_id \
     WHERE m.organization_id = ? AND m.status = 'active' AND u.is_active = 1 ORDER BY u.email";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -186,4 +189,11 @@ pub fn count(db: &Db) -> Result<i64, Error> {
 pub fn active_emails(db: &Db, organization_id: &str) -> Result<Vec<String>, Error> {
     db.query(SELECT_ACTIVE_EMAILS, &[text(organization_id)])?
         .map(|row| row.text("email"))
+}
+
+/// Whether the user ever belonged to an organization, whatever the membership's state now.
+pub fn has_any(db: &Db, user_id: &str) -> Result<bool, Error> {
+    db.query(HAS_ANY, &[text(user_id)])?
+        .first()
+        .map_or(Ok(false), |row| row.bool("any_membership"))
 }

@@ -345,8 +345,7 @@ pub fn index_entries(
                 row.bool("spontaneous_applications_open")?,
             ),
             open_positions: u16::try_from(row.int("open_positions")?).unwrap_or(u16::MAX),
-            recent_applications: u16::try_from(row.int("recent_applications")?)
-                .unwrap_or(u16::MAX),
+            recent_applications: u16::try_from(row.int("recent_applications")?).unwrap_or(u16::MAX),
             rome_codes: row.opt_text("rome_codes")?.map_or_else(Vec::new, |codes| {
                 codes.split(',').map(str::to_owned).collect()
             }),

@@ -179,3 +179,15 @@ async fn r_cand_5_identity_mismatches_are_throttled_so_the_409_is_no_birthdate_o
     // Other professionals are not held back by it.
     app.candidate(&ml.admin.token, body).await;
 }
+
+#[tokio::test]
+async fn a_professional_without_an_active_membership_gets_no_candidate_space() {
+    let app = TestApp::spawn().await;
+    let ml = app.organization("prescriber", "ML", Some("VALIDATED")).await;
+    app.db().execute("UPDATE memberships SET status = 'inactive' WHERE user_id = ?", [&ml.member.id]).unwrap();
+    app.get("/api/v1/applications").bearer(&ml.member.token).send().await.problem(403, "forbidden");
+    let mut own = candidate_body(&ml.member.email, 1);
+    own["email"] = json!(ml.member.email);
+    app.post("/api/v1/candidates").bearer(&ml.member.token).json(own).send().await.problem(403, "forbidden");
+    assert_eq!(app.count("candidates"), 0);
+}
