@@ -149,7 +149,7 @@ pub fn send(ctx: &Ctx) -> Result<Response, Error> {
         }
         // R-DIR-1: the structure's count of recent applications orders the directory.
         if let Some(cell) = structure.cell {
-            directory_index::rebuild(db, Category::Structure, [cell], ctx.clock.rule_instant())?;
+            directory_index::add_recent_application(db, cell, &structure.organization.id)?;
         }
         let details = json!({"structure_id": structure.organization.id, "sender_kind": kind.as_str(), "jobs": job_ids.len()});
         ctx.audit(db, sender_organization.as_deref(), "send_application", "application", &id, details)?;

@@ -415,6 +415,39 @@ pub fn encode(entries: &[Entry]) -> Vec<u8> {
     out
 }
 
+/// Where, in an entry's body, `recent_applications` sits and its id starts (see [`encode`]).
+const RECENT_OFFSET: usize = 8 + 8 + 1 + 2;
+const ID_OFFSET: usize = RECENT_OFFSET + 2;
+
+/// R-DIR-1: one more recent application for the organization `id`, written into the encoded
+/// cell in place. Sending an application thus touches two bytes instead of rebuilding the cell
+/// (a dense one holds hundreds of structures). `Ok(false)`: `id` is not in this cell.
+pub fn add_recent_application(blob: &mut [u8], id: &str) -> Result<bool, Invalid> {
+    if blob.first() != Some(&FORMAT_VERSION) {
+        return Err(corrupt());
+    }
+    let mut at = 1;
+    while at < blob.len() {
+        let length = blob
+            .get(at..at + 2)
+            .map(|b| usize::from(u16::from_le_bytes([b[0], b[1]])))
+            .ok_or_else(corrupt)?;
+        let body = blob.get_mut(at + 2..at + 2 + length).ok_or_else(corrupt)?;
+        let id_length = usize::from(*body.get(ID_OFFSET).ok_or_else(corrupt)?);
+        let entry_id = body
+            .get(ID_OFFSET + 1..ID_OFFSET + 1 + id_length)
+            .ok_or_else(corrupt)?;
+        if entry_id == id.as_bytes() {
+            let recent = u16::from_le_bytes([body[RECENT_OFFSET], body[RECENT_OFFSET + 1]]);
+            body[RECENT_OFFSET..RECENT_OFFSET + 2]
+                .copy_from_slice(&recent.saturating_add(1).to_le_bytes());
+            return Ok(true);
+        }
+        at += 2 + length;
+    }
+    Ok(false)
+}
+
 /// Reads every entry of one cell.
 pub fn decode(blob: &[u8]) -> Result<Vec<EntryView<'_>>, Invalid> {
     let everywhere = BoundingBox {
@@ -528,6 +561,21 @@ impl<'a> Reader<'a> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn r_dir_1_a_recent_application_is_counted_in_place_for_its_structure_only() {
+        let entries = vec![entry("org_a", 43.9, 4.8), entry("org_b", 43.91, 4.81)];
+        let mut blob = encode(&entries);
+        assert_eq!(add_recent_application(&mut blob, "org_b"), Ok(true));
+        assert_eq!(add_recent_application(&mut blob, "org_b"), Ok(true));
+        assert_eq!(add_recent_application(&mut blob, "org_c"), Ok(false));
+        let read = decode(&blob).unwrap();
+        assert_eq!(read[0].recent_applications, 0);
+        assert_eq!(read[1].recent_applications, 2);
+        assert_eq!(read[1].id, "org_b");
+        let mut corrupt_blob = blob[..blob.len() - 3].to_vec();
+        assert!(add_recent_application(&mut corrupt_blob, "org_x").is_err());
+    }
 
     fn entry(id: &str, lat: f64, lon: f64) -> Entry {
         Entry {

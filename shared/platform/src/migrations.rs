@@ -33,6 +33,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "applications",
         include_str!("../migrations/0006_applications.sql"),
     ),
+    (
+        7,
+        "application_counts",
+        include_str!("../migrations/0007_application_counts.sql"),
+    ),
 ];
 
 pub const LATEST_VERSION: i64 = MIGRATIONS[MIGRATIONS.len() - 1].0;

@@ -69,6 +69,18 @@ impl Api {
         Ok(self)
     }
 
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    pub fn get(&self, path: &str) -> Result<Value> {
+        let mut request = self.agent.get(&format!("{}{path}", self.base));
+        if let Some(token) = &self.token {
+            request = request.set("Authorization", &format!("Bearer {token}"));
+        }
+        answer(request.call())
+    }
+
     pub fn post(&self, path: &str, body: &Value) -> Result<Value> {
         let mut request = self.agent.post(&format!("{}{path}", self.base));
         if let Some(token) = &self.token {

@@ -1,5 +1,5 @@
-//! Demo accounts (demo data only, never loaded in production: only `--demo` sends them). All
-//! share one password. Organizations carry fictitious SIRETs (valid Luhn, `is_demo` set).
+//! Demo accounts (demo data only, never loaded in production: only `--demo` sends them), the
+//! demo candidate's among them. All share one password. Organizations carry fictitious SIRETs (valid Luhn, `is_demo` set).
 
 use serde_json::{json, Value};
 
@@ -81,7 +81,7 @@ pub fn accounts() -> Value {
             })
         })
         .collect();
-    let users: Vec<Value> = ORGANIZATIONS
+    let mut users: Vec<Value> = ORGANIZATIONS
         .iter()
         .map(|(prefix, ..)| {
             json!({
@@ -91,5 +91,23 @@ pub fn accounts() -> Value {
             })
         })
         .collect();
+    users.push(candidate());
     json!({ "organizations": organizations, "users": users })
+}
+
+const CANDIDATE_EMAIL: &str = "candidat@demo.tremplin.fr";
+
+/// The demo candidate's own account (no membership) and candidate record. Fictitious, and
+/// without a NIR (`NO_NIR`): a made-up one could be a real person's.
+fn candidate() -> Value {
+    json!({
+        "email": CANDIDATE_EMAIL, "password": PASSWORD, "first_name": "Camille",
+        "last_name": "Démo", "memberships": [],
+        "candidate": {
+            "title": "MME", "first_name": "Camille", "last_name": "Démo",
+            "birthdate": "1995-03-14", "email": CANDIDATE_EMAIL, "lack_of_nir_reason": "NO_NIR",
+            "lack_of_france_travail_id_reason": "NOT_REGISTERED",
+            "post_code": "69003", "city_insee": "69383",
+        },
+    })
 }

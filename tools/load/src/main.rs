@@ -14,8 +14,11 @@
 //! - `--demo`: the demo accounts, and one or two demo job descriptions per structure of
 //!   siaes.csv.
 //! - `--synthetic`: a fictitious national directory for benchmarks (20,000 structures, 20,000
-//!   prescribers, 60,000 job descriptions, always the same); `--synthetic-scale N` multiplies
-//!   these counts (default 1.0).
+//!   prescribers, 60,000 job descriptions, always the same), then 300,000 fictitious candidates
+//!   and 1,000,000 applications spread over it, skewed so that some organizations are busy, with
+//!   the accounts of the busiest prescriber organization and structure
+//!   (`synthetic_applications.rs`; needs the app's `demo_data`); `--synthetic-scale N`
+//!   multiplies these counts (default 1.0).
 //! - `--dry-run`: reads and generates everything, prints the counts, sends nothing.
 //!
 //! Environment: `TREMPLIN_BOOTSTRAP_TOKEN` (the app's `bootstrap_token` variable),
@@ -30,6 +33,7 @@ mod random;
 mod reference;
 mod siret;
 mod synthetic;
+mod synthetic_applications;
 
 use anyhow::{bail, ensure, Context, Result};
 use client::{Api, Target};
@@ -43,7 +47,8 @@ const USAGE: &str = "tremplin-load [--url URL] [--data DIR] [--skip-reference] [
                          ../shared/data/derived)
   --skip-reference       do not send the reference CSV files
   --demo                 demo accounts and demo job descriptions
-  --synthetic            fictitious national directory for benchmarks
+  --synthetic            fictitious national directory, candidates and
+                         applications for benchmarks (needs demo_data)
   --synthetic-scale N    multiplies its counts (default 1.0)
   --dry-run              read and generate, print the counts, send nothing
 

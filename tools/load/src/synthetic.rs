@@ -11,7 +11,7 @@ use std::time::Instant;
 use crate::client::Target;
 use crate::jobs::{self, Employer};
 use crate::random::{SplitMix64, Weighted};
-use crate::{reference, siret};
+use crate::{reference, siret, synthetic_applications};
 
 const SEED: u64 = 0x7472_656D_706C_696E; // "tremplin"
 
@@ -242,18 +242,19 @@ pub fn load(target: &Target, data: &Path, scale: f64) -> Result<()> {
     target.send(
         "synthetic structures",
         &reference::endpoint("structures"),
-        directory.structures,
+        directory.structures.clone(),
     )?;
     target.send(
         "synthetic prescribers",
         &reference::endpoint("prescribers"),
-        directory.prescribers,
+        directory.prescribers.clone(),
     )?;
     target.send(
         "synthetic jobs",
         &reference::endpoint("jobs"),
-        directory.jobs,
-    )
+        directory.jobs.clone(),
+    )?;
+    synthetic_applications::load(target, &directory, scale)
 }
 
 #[cfg(test)]

@@ -47,15 +47,14 @@ const PAGE_OF_CANDIDATE_STATES: &str = select_application!(
     "WHERE a.candidate_id = ?1 AND a.state IN (SELECT value FROM json_each(?4)) \
     ORDER BY a.created_unix DESC, a.id DESC LIMIT ?2 OFFSET ?3"
 );
-const COUNT_SENT: &str = "SELECT COUNT(*) AS n FROM applications WHERE sender_organization_id = ?1";
-const COUNT_SENT_STATES: &str = "SELECT COUNT(*) AS n FROM applications \
-    WHERE sender_organization_id = ?1 AND state IN (SELECT value FROM json_each(?2))";
-const COUNT_RECEIVED: &str = "SELECT COUNT(*) AS n FROM applications WHERE structure_id = ?1";
-const COUNT_RECEIVED_STATES: &str = "SELECT COUNT(*) AS n FROM applications \
-    WHERE structure_id = ?1 AND state IN (SELECT value FROM json_each(?2))";
-const COUNT_OF_CANDIDATE: &str = "SELECT COUNT(*) AS n FROM applications WHERE candidate_id = ?1";
-const COUNT_OF_CANDIDATE_STATES: &str = "SELECT COUNT(*) AS n FROM applications \
-    WHERE candidate_id = ?1 AND state IN (SELECT value FROM json_each(?2))";
+/// A box's total, from `application_counts` (0007), never by counting the box.
+const COUNT_BOX: &str = "SELECT COALESCE(SUM(n), 0) AS n FROM application_counts \
+    WHERE owner_id = ?1 AND box = ?2";
+const COUNT_BOX_STATES: &str = "SELECT COALESCE(SUM(n), 0) AS n FROM application_counts \
+    WHERE owner_id = ?1 AND box = ?2 AND state IN (SELECT value FROM json_each(?3))";
+/// One more (or, with a negative ?4, fewer) application in a box's state.
+const ADD_TO_COUNT: &str = "INSERT INTO application_counts (owner_id, box, state, n) \
+    VALUES (?1, ?2, ?3, ?4) ON CONFLICT (owner_id, box, state) DO UPDATE SET n = n + excluded.n";
 /// R-APPLY-10 export: an organization's applications sent in `[?2, ?3)` (unix seconds), oldest
 /// first, through the boxes' indexes.
 const MONTH_SENT: &str = select_application!(
@@ -191,7 +190,7 @@ pub fn insert(db: &Db, new: &NewApplication<'_>) -> Result<(), Error> {
     for job_id in new.job_ids {
         db.execute(INSERT_JOB, &[text(new.id), text(job_id.as_str())])?;
     }
-    Ok(())
+    add_to_counts(db, new, State::New, 1)
 }
 
 pub fn find(db: &Db, id: &str) -> Result<Option<Application>, Error> {
@@ -231,24 +230,25 @@ pub fn page(
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<Application>, i64), Error> {
-    let (owner, page_sql, count_sql) = match (of, states.is_empty()) {
-        (Mailbox::Sent(id), true) => (id, PAGE_SENT, COUNT_SENT),
-        (Mailbox::Sent(id), false) => (id, PAGE_SENT_STATES, COUNT_SENT_STATES),
-        (Mailbox::Received(id), true) => (id, PAGE_RECEIVED, COUNT_RECEIVED),
-        (Mailbox::Received(id), false) => (id, PAGE_RECEIVED_STATES, COUNT_RECEIVED_STATES),
-        (Mailbox::OfCandidate(id), true) => (id, PAGE_OF_CANDIDATE, COUNT_OF_CANDIDATE),
-        (Mailbox::OfCandidate(id), false) => {
-            (id, PAGE_OF_CANDIDATE_STATES, COUNT_OF_CANDIDATE_STATES)
-        }
+    let (owner, page_sql) = match (of, states.is_empty()) {
+        (Mailbox::Sent(id), true) => (id, PAGE_SENT),
+        (Mailbox::Sent(id), false) => (id, PAGE_SENT_STATES),
+        (Mailbox::Received(id), true) => (id, PAGE_RECEIVED),
+        (Mailbox::Received(id), false) => (id, PAGE_RECEIVED_STATES),
+        (Mailbox::OfCandidate(id), true) => (id, PAGE_OF_CANDIDATE),
+        (Mailbox::OfCandidate(id), false) => (id, PAGE_OF_CANDIDATE_STATES),
     };
     let states: Vec<&str> = states.iter().map(|s| s.as_str()).collect();
     let states = serde_json::to_string(&states).map_err(|e| Error::internal(e.to_string()))?;
     let mut params = vec![text(owner), int(limit), int(offset)];
-    let mut count_params = vec![text(owner)];
-    if states != "[]" {
+    let mut count_params = vec![text(owner), text(of.name())];
+    let count_sql = if states == "[]" {
+        COUNT_BOX
+    } else {
         params.push(text(states.as_str()));
         count_params.push(text(states));
-    }
+        COUNT_BOX_STATES
+    };
     let rows = db.query(page_sql, &params)?.map(Application::from_row)?;
     let count = db
         .query(count_sql, &count_params)?
@@ -257,6 +257,49 @@ pub fn page(
         .transpose()?
         .unwrap_or(0);
     Ok((rows, count))
+}
+
+impl<'a> Mailbox<'a> {
+    fn owner(self) -> &'a str {
+        match self {
+            Mailbox::Sent(id) | Mailbox::Received(id) | Mailbox::OfCandidate(id) => id,
+        }
+    }
+
+    /// Its name in `application_counts`.
+    fn name(self) -> &'static str {
+        match self {
+            Mailbox::Sent(_) => "sent",
+            Mailbox::Received(_) => "received",
+            Mailbox::OfCandidate(_) => "candidate",
+        }
+    }
+}
+
+/// Moves `delta` applications of `state` into (or out of) the boxes they appear in.
+fn add_to_counts(
+    db: &Db,
+    application: &NewApplication<'_>,
+    state: State,
+    delta: i64,
+) -> Result<(), Error> {
+    let mut boxes = vec![
+        Mailbox::Received(application.structure_id),
+        Mailbox::OfCandidate(application.candidate_id),
+    ];
+    if let Some(sender) = application.sender_organization_id {
+        boxes.push(Mailbox::Sent(sender));
+    }
+    for of in boxes {
+        let params = [
+            text(of.owner()),
+            text(of.name()),
+            text(state.as_str()),
+            int(delta),
+        ];
+        db.execute(ADD_TO_COUNT, &params)?;
+    }
+    Ok(())
 }
 
 /// The applications of an organization's box sent in `[from, to)` (unix seconds).

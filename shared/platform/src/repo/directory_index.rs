@@ -13,6 +13,10 @@ const SELECT_CELLS: &str = "SELECT entries FROM directory_cells WHERE layer = ? 
     AND cell_row BETWEEN ? AND ? AND cell_column BETWEEN ? AND ?";
 const UPSERT_CELL: &str = "INSERT INTO directory_cells (layer, cell_row, cell_column, entries) \
     VALUES (?, ?, ?, ?) ON CONFLICT (layer, cell_row, cell_column) DO UPDATE SET entries = excluded.entries";
+const SELECT_CELL: &str =
+    "SELECT entries FROM directory_cells WHERE layer = ? AND cell_row = ? AND cell_column = ?";
+const UPDATE_CELL: &str = "UPDATE directory_cells SET entries = ?4 \
+    WHERE layer = ?1 AND cell_row = ?2 AND cell_column = ?3";
 const DELETE_CELL: &str =
     "DELETE FROM directory_cells WHERE layer = ? AND cell_row = ? AND cell_column = ?";
 
@@ -70,6 +74,32 @@ pub fn rebuild(
             params.push(crate::db::Value::Blob(directory::encode(&entries)));
             db.execute(UPSERT_CELL, &params)?;
         }
+    }
+    Ok(())
+}
+
+/// R-DIR-1: counts one more recent application for the structure `id` in its cell's index, in
+/// place (see `directory::add_recent_application`), in the transaction of the application.
+pub fn add_recent_application(db: &Db, cell: Cell, id: &str) -> Result<(), Error> {
+    let key = [
+        text(layer(Category::Structure)?),
+        int(cell.row.into()),
+        int(cell.column.into()),
+    ];
+    let Some(mut entries) = db
+        .query(SELECT_CELL, &key)?
+        .first()
+        .map(|r| r.blob("entries"))
+        .transpose()?
+    else {
+        return Ok(());
+    };
+    let found = directory::add_recent_application(&mut entries, id)
+        .map_err(|e| Error::internal(format!("directory_cells.entries: {e}")))?;
+    if found {
+        let mut params = key.to_vec();
+        params.push(crate::db::Value::Blob(entries));
+        db.execute(UPDATE_CELL, &params)?;
     }
     Ok(())
 }

@@ -1,9 +1,14 @@
-//! `tremplin-bench [foundation|directory]…` (run it with `make bench`): latency figures through the
-//! bundled host on 127.0.0.1, each next to the hello-world component measured in the same run,
-//! and write endpoints next to the durable-write floor (one INSERT in one transaction, SPIN.md).
-//! `BENCH_JOURNAL=wal` runs it with SQLite's write-ahead log instead of Spin's default journal.
-//! `directory` first loads the reference data and the synthetic national directory with
-//! `tremplin-load --synthetic` (through the administration endpoints, as in production).
+//! `tremplin-bench [foundation|directory|apply]…` (run it with `make bench`): latency figures
+//! through the bundled host on 127.0.0.1, each next to the hello-world component measured in the
+//! same run, and write endpoints next to the durable-write floor (one INSERT in one transaction,
+//! SPIN.md). `BENCH_JOURNAL=wal` runs it with SQLite's write-ahead log instead of Spin's default
+//! journal; `BENCH_STATE_DIR=<folder>` keeps the database there. `directory` and `apply` first load (once) the reference data, the synthetic national
+//! directory and the synthetic candidates and applications with `tremplin-load --synthetic`
+//! (through the administration endpoints, as in production; `BENCH_SCALE` is its
+//! `--synthetic-scale`, 1.0 by default: 300,000 candidates and 1,000,000 applications).
+//! `apply` (issue 7) then measures sending an application and opening page 1 of the sent box of
+//! the busiest prescriber organization and of the received box of the busiest structure, next to
+//! `GET /api/v1/health` and the write floor measured in the same run, and checks the targets.
 //!
 //! Clients are plain HTTP/1.1 keep-alive connections on their own threads; every request's
 //! latency is recorded and the median, p99 and max printed. A write that waited out the bounded
@@ -285,19 +290,31 @@ fn main() -> Result<()> {
     let sections: Vec<String> = std::env::args().skip(1).collect();
     let wants = |name: &str| sections.is_empty() || sections.iter().any(|s| s == name);
     let runtime = tokio::runtime::Runtime::new()?;
-    let state = tempfile::tempdir()?;
+    // BENCH_STATE_DIR keeps the database (an empty folder), e.g. for EXPLAIN QUERY PLAN after
+    // the run; by default a temporary folder, removed at the end.
+    let temporary = tempfile::tempdir()?;
+    let state = match std::env::var_os("BENCH_STATE_DIR") {
+        Some(dir) => std::path::PathBuf::from(dir),
+        None => temporary.path().to_path_buf(),
+    };
+    std::fs::create_dir_all(&state)?;
     let loaded = Instant::now();
     let host = tremplin_host::Runtime::load(&bench_manifest()?)?;
     println!(
         "components loaded in {:.2} s",
         loaded.elapsed().as_secs_f64()
     );
-    let vars = [("bootstrap_token".to_owned(), BOOTSTRAP_TOKEN.to_owned())].into();
-    let app = tremplin_host::App::new(host, state.path().to_path_buf(), vars)?;
+    // demo_data: the synthetic data's endpoints and accounts (tremplin-load --synthetic).
+    let vars = [
+        ("bootstrap_token".to_owned(), BOOTSTRAP_TOKEN.to_owned()),
+        ("demo_data".to_owned(), "true".to_owned()),
+    ]
+    .into();
+    let app = tremplin_host::App::new(host, state.clone(), vars)?;
     // BENCH_JOURNAL=wal measures what SQLite's write-ahead log changes (SPIN.md: Spin's default
     // is the rollback journal; the setting is stored in the database file).
     if let Ok(mode) = std::env::var("BENCH_JOURNAL") {
-        let db = rusqlite::Connection::open(state.path().join("sqlite_db.db"))?;
+        let db = rusqlite::Connection::open(state.join("sqlite_db.db"))?;
         let set: String = db.query_row(&format!("PRAGMA journal_mode = {mode}"), [], |row| {
             row.get(0)
         })?;
@@ -328,8 +345,14 @@ fn main() -> Result<()> {
     if wants("foundation") {
         foundation(addr, requests, &administration)?;
     }
+    if wants("directory") || wants("apply") {
+        load_synthetic(addr)?;
+    }
     if wants("directory") {
         directory(addr, requests)?;
+    }
+    if wants("apply") {
+        apply(addr, requests)?;
     }
     Ok(())
 }
@@ -427,12 +450,15 @@ fn foundation(addr: SocketAddr, requests: usize, administration: &str) -> Result
     Ok(())
 }
 
-/// Issue 3's figures: searches on the synthetic national directory next to hello-world.
-fn directory(addr: SocketAddr, requests: usize) -> Result<()> {
+/// The reference data, the national lists, the synthetic directory and the synthetic
+/// candidates and applications, with `tremplin-load --synthetic` (`BENCH_SCALE`: its scale).
+fn load_synthetic(addr: SocketAddr) -> Result<()> {
     let loader = repo_root().join("target/native/tremplin-load");
+    let scale = std::env::var("BENCH_SCALE").unwrap_or_else(|_| "1".to_owned());
     let started = Instant::now();
     let status = std::process::Command::new(&loader)
         .args(["--url", &format!("http://{addr}"), "--synthetic"])
+        .args(["--synthetic-scale", &scale])
         .env("TREMPLIN_ADMIN_EMAIL", ADMIN_EMAIL)
         .env("TREMPLIN_ADMIN_PASSWORD", PASSWORD)
         .env_remove("TREMPLIN_BOOTSTRAP_TOKEN")
@@ -440,9 +466,15 @@ fn directory(addr: SocketAddr, requests: usize) -> Result<()> {
         .with_context(|| format!("running {} (make bench builds it)", loader.display()))?;
     anyhow::ensure!(status.success(), "the loader failed");
     println!(
-        "reference data, national lists and synthetic directory loaded in {:.1} s",
+        "reference data, national lists, synthetic directory, candidates and applications \
+         (scale {scale}) loaded in {:.1} s",
         started.elapsed().as_secs_f64()
     );
+    Ok(())
+}
+
+/// Issue 3's figures: searches on the synthetic national directory next to hello-world.
+fn directory(addr: SocketAddr, requests: usize) -> Result<()> {
     let scenarios = [
         (
             "GET /api/v1/structures Paris 25 km, no filter",
@@ -487,4 +519,250 @@ fn directory(addr: SocketAddr, requests: usize) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The accounts `tremplin-load --synthetic` gives the busiest prescriber organization and the
+/// busiest structure (tools/load/src/synthetic_applications.rs), and their password.
+const SYNTHETIC_PRESCRIBER: &str = "prescripteur-1@synthetique.invalid";
+const SYNTHETIC_STRUCTURE: &str = "structure-1@synthetique.invalid";
+const SYNTHETIC_PASSWORD: &str = "tremplin-demo-2026";
+
+/// Logs in; the token and the id of the one organization the account acts for.
+fn session(addr: SocketAddr, email: &str, password: &str) -> Result<(String, String)> {
+    let mut client = Client::connect(addr)?;
+    let body = json!({"email": email, "password": password}).to_string();
+    // A write right after a long load may find the database busy (503): a few tries.
+    let mut tries = 0;
+    let session = loop {
+        let (status, session) = client.send("POST", "/api/v1/auth/token", None, &body)?;
+        tries += 1;
+        match status {
+            200 => break session,
+            503 if tries < 10 => {
+                println!("login {email}: 503 (database busy), trying again in 1 s");
+                std::thread::sleep(Duration::from_secs(1));
+            }
+            _ => bail!(
+                "login {email} answered {status}: {}",
+                String::from_utf8_lossy(&session)
+            ),
+        }
+    };
+    let token = serde_json::from_slice::<serde_json::Value>(&session)?["token"]
+        .as_str()
+        .context("token")?
+        .to_owned();
+    let (_, me) = client.send("GET", "/api/v1/me", Some(&token), "")?;
+    let me: serde_json::Value = serde_json::from_slice(&me)?;
+    let organization = me["memberships"][0]["organization"]["id"]
+        .as_str()
+        .context("the account's organization")?
+        .to_owned();
+    Ok((token, organization))
+}
+
+/// A GET answering JSON.
+fn get_json(addr: SocketAddr, path: &str, token: &str) -> Result<serde_json::Value> {
+    let (status, body) = Client::connect(addr)?.send("GET", path, Some(token), "")?;
+    anyhow::ensure!(
+        status == 200,
+        "{path} answered {status}: {}",
+        String::from_utf8_lossy(&body)
+    );
+    Ok(serde_json::from_slice(&body)?)
+}
+
+/// The ids of a list's `results`.
+fn result_ids(list: &serde_json::Value) -> Vec<String> {
+    list["results"]
+        .as_array()
+        .map(|rows| {
+            rows.iter()
+                .filter_map(|r| r["id"].as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Issue 7's figures, with the synthetic candidates and applications loaded: sending an
+/// application as a member of the busiest prescriber organization, the sent box (page 1) of that
+/// organization and the received box (page 1) of the busiest structure, with 1 and 4 clients,
+/// next to `GET /api/v1/health` (read floor) and the write floor of the same run.
+fn apply(addr: SocketAddr, requests: usize) -> Result<()> {
+    let (prescriber, _) = session(addr, SYNTHETIC_PRESCRIBER, SYNTHETIC_PASSWORD)?;
+    let (structure, _) = session(addr, SYNTHETIC_STRUCTURE, SYNTHETIC_PASSWORD)?;
+    let sent_box = "/api/v1/applications?box=sent&page=1";
+    let received_box = "/api/v1/applications?box=received&page=1";
+    let sent = get_json(addr, sent_box, &prescriber)?["count"].clone();
+    let received = get_json(addr, received_box, &structure)?["count"].clone();
+    println!("\nbusiest prescriber organization: {sent} applications sent; busiest structure: {received} received");
+    // Each send inserts: a candidate the organization applied for (its "my candidates"), to a
+    // structure of the directory that takes spontaneous applications, each pair once in the
+    // run; a previous application of the pair (older than 24 hours, the synthetic data's
+    // newest is 25 hours old) is confirmed (R-APPLY-3).
+    let sends = requests * 2;
+    let mut candidates = Vec::new();
+    for page in 1.. {
+        let path = format!("/api/v1/candidates?page={page}&page_size=100");
+        let ids = result_ids(&get_json(addr, &path, &prescriber)?);
+        if ids.is_empty() {
+            break;
+        }
+        candidates.extend(ids);
+        if candidates.len() >= sends {
+            break;
+        }
+    }
+    let mut structures = Vec::new();
+    for city in ["75056", "69123", "13055", "31555", "59350"] {
+        let path = format!("/api/v1/structures?city={city}&distance=25&page_size=20");
+        let (_, body) = Client::connect(addr)?.send("GET", &path, None, "")?;
+        let found: serde_json::Value = serde_json::from_slice(&body)?;
+        for card in found["results"].as_array().into_iter().flatten() {
+            let id = card["id"].as_str().context("structure id")?;
+            let (_, page) = Client::connect(addr)?.send(
+                "GET",
+                &format!("/api/v1/structures/{id}"),
+                None,
+                "",
+            )?;
+            let page: serde_json::Value = serde_json::from_slice(&page)?;
+            if page["spontaneous_applications_open"] == true && page["blocks_applications"] == false
+            {
+                structures.push(id.to_owned());
+            }
+        }
+    }
+    anyhow::ensure!(
+        !candidates.is_empty() && structures.len() > sends / candidates.len(),
+        "{} candidates and {} structures: not enough distinct pairs for {sends} sends",
+        candidates.len(),
+        structures.len()
+    );
+    println!(
+        "sending: {} of the organization's candidates × {} structures of the directory",
+        candidates.len(),
+        structures.len()
+    );
+    let pair = |i: usize| {
+        let candidate = &candidates[i % candidates.len()];
+        // Spread over the structures; a candidate's next round moves one structure on.
+        let structure =
+            &structures[(i % candidates.len() + i / candidates.len()) % structures.len()];
+        json!({"structure_id": structure, "candidate_id": candidate,
+               "message": "Mesure de performance : candidature envoyée par tremplin-bench.",
+               "diagnosis_shared": true, "confirm_duplicate": true})
+        .to_string()
+    };
+    let mut checks = Vec::new();
+    for (run, clients) in [1, 4].into_iter().enumerate() {
+        header(requests);
+        let health = measure(
+            addr,
+            "GET /api/v1/health (read floor)",
+            clients,
+            requests,
+            200,
+            |_| get("/api/v1/health", None),
+        )?;
+        health.print(None);
+        let floor = measure_writes(
+            addr,
+            "POST /bench/write (durable-write floor)",
+            clients,
+            requests,
+            201,
+            Busy::FloorTimeout,
+            |_| ("POST".into(), "/bench/write".into(), None, String::new()),
+        )?;
+        floor.print(None);
+        let send = measure(
+            addr,
+            "POST /api/v1/applications (send)",
+            clients,
+            requests,
+            201,
+            |i| {
+                let body = pair(run * requests + i);
+                (
+                    "POST".into(),
+                    "/api/v1/applications".into(),
+                    Some(prescriber.clone()),
+                    body,
+                )
+            },
+        )?;
+        send.print(Some(&floor));
+        let sent = measure(
+            addr,
+            "GET sent box page 1 (busiest prescriber)",
+            clients,
+            requests,
+            200,
+            |_| get(sent_box, Some(&prescriber)),
+        )?;
+        sent.print(Some(&health));
+        let received = measure(
+            addr,
+            "GET received box page 1 (busiest structure)",
+            clients,
+            requests,
+            200,
+            |_| get(received_box, Some(&structure)),
+        )?;
+        received.print(Some(&health));
+        checks.push((clients, health, floor, send, sent, received));
+    }
+    println!("\ntargets (issue 7): sending median ≤ 1.5× write floor; boxes median ≤ 2× health; every p99 ≤ 40 ms");
+    let ms = |d: Duration| d.as_secs_f64() * 1e3;
+    let mut missed = 0;
+    for (clients, health, floor, send, sent, received) in &checks {
+        let mut check = |what: &str, ok: bool, detail: String| {
+            missed += usize::from(!ok);
+            println!(
+                "  {clients} client(s) {what:<34} {detail:<40} {}",
+                if ok { "ok" } else { "MISSED" }
+            );
+        };
+        let ratio = |a: &Figures, b: &Figures| {
+            a.percentile(0.5).as_secs_f64() / b.percentile(0.5).as_secs_f64()
+        };
+        check(
+            "send median vs write floor",
+            ratio(send, floor) <= 1.5,
+            format!("{:.2}×", ratio(send, floor)),
+        );
+        check(
+            "sent box median vs health",
+            ratio(sent, health) <= 2.0,
+            format!("{:.2}×", ratio(sent, health)),
+        );
+        check(
+            "received box median vs health",
+            ratio(received, health) <= 2.0,
+            format!("{:.2}×", ratio(received, health)),
+        );
+        for figures in [send, sent, received] {
+            let p99 = ms(figures.percentile(0.99));
+            check(
+                &format!("p99 {}", short(&figures.name)),
+                p99 <= 40.0,
+                format!("{p99:.2} ms"),
+            );
+        }
+    }
+    println!(
+        "{}",
+        if missed == 0 {
+            "every target met".to_owned()
+        } else {
+            format!("{missed} target(s) missed")
+        }
+    );
+    Ok(())
+}
+
+/// A scenario's name up to its first parenthesis, for the targets' lines.
+fn short(name: &str) -> &str {
+    name.split(" (").next().unwrap_or(name)
 }
