@@ -2,6 +2,11 @@
 
 - `problem_json_on_errors`: every 4xx/5xx answer is `application/problem+json` with the
   fields of API.md, its `status` equal to the HTTP status.
+- `application/pdf` bodies (`POST /api/v1/cvs`): PDFs of random content, and now and then bytes
+  that are no PDF (the signature check is one no schema states).
+- `before_call`: the applications the fuzzer sends name the candidate, structure, job and CV that
+  tests/fuzz/run.py made for them (`TREMPLIN_FUZZ_*`), so that they reach the rules instead of a
+  404; only string values are replaced, so a case stays as valid or invalid as it was generated.
 - `only_rules_no_schema_states`: a schema-valid request may still be refused by a rule that no
   JSON Schema can state: one that depends on what is stored (the organization's kind, the
   reference data, the number of results, an idempotency key used before) or a checksum.
@@ -12,9 +17,11 @@
 """
 
 import json
+import os
 import re
 
 import schemathesis
+from hypothesis import strategies as st
 
 PROBLEM_CONTENT_TYPE = "application/problem+json; charset=utf-8"
 PROBLEM_FIELDS = ("type", "title", "status", "detail", "code", "errors")
@@ -48,22 +55,77 @@ JOB = {
 # R-DIR-1: a page after the last one depends on how many results there are.
 SEARCH = {(400, "invalid_query"): [r"page"]}
 
+# R-CAND-1..3: the NIR's key and its agreement with the birthdate and the title, and the age on
+# today's date.
+CANDIDATE = {(422, "validation_failed"): [r"nir", r"birthdate"]}
+
 # Operation → {(status, code) → the `errors` fields it may name (regular expressions)}.
 NOT_IN_A_SCHEMA = {
     "PATCH /api/v1/organizations/{id}/authorization": AUTHORIZATION,
     # A SIRET's Luhn key, a `ref` used twice in the batch, a membership naming a `ref` absent
     # from it.
+    # A demo candidate's record has its account's e-mail, and R-CAND-1..3 (CANDIDATE).
     "POST /api/v1/admin/accounts": {
         (422, "validation_failed"): [
             r"organizations\[\d+\]\.(siret|ref)",
             r"users\[\d+\]\.memberships\[\d+\]\.organization",
-        ]
+            r"users\[\d+\]\.candidate\.(nir|birthdate|email)",
+        ],
+        (409, "candidate_has_account"): [],
     },
+    "POST /api/v1/candidates": CANDIDATE,
+    # The grid and the situation are required from a prescriber, the criteria's threshold depends
+    # on a structure's kind (R-ELIG-1, R-ELIG-3): what the acting organization is.
+    "POST /api/v1/candidates/{id}/diagnoses": {
+        (422, "validation_failed"): [r"grid", r"situation", r"administrative_criteria"],
+    },
+    # The signature of a PDF, and how many CVs the user holds unattached.
+    "POST /api/v1/cvs": {(422, code): [r"body"] for code in ("cv_not_pdf", "too_many_cvs")},
+    # What the sender kind requires (consent from prescribers and orienteurs), what is stored (the
+    # CV, the structure's flags and active jobs).
+    "POST /api/v1/applications": {
+        (422, "validation_failed"): [r"diagnosis_shared", r"cv_id"],
+        (422, "structure_blocks_applications"): [r"structure_id"],
+        (422, "spontaneous_applications_closed"): [r"job_ids"],
+        (422, "job_not_open"): [r"job_ids"],
+    },
+    # Which row shape applies depends on `{dataset}`, and rows name stored candidates, users and
+    # organizations, addresses and NIRs held by others, and today's date (CANDIDATE).
+    "POST /api/v1/admin/synthetic/{dataset}": {(422, "validation_failed"): [r"rows\[\d+\]\..+"]},
     "POST /api/v1/structures/{id}/jobs": JOB,
     "PATCH /api/v1/structures/{id}/jobs/{job_id}": JOB,
     "GET /api/v1/structures": SEARCH,
     "GET /api/v1/prescribers": SEARCH,
 }
+
+
+PDF_BODIES = st.one_of(
+    st.binary(max_size=4096).map(lambda content: b"%PDF-1.4\n" + content + b"\n%%EOF\n"),
+    st.binary(min_size=1, max_size=64),
+)
+schemathesis.openapi.media_type("application/pdf", PDF_BODIES)
+
+# Body fields of `POST /api/v1/applications` → the run.py fixture they are replaced with.
+SENT_APPLICATION = {
+    "structure_id": "TREMPLIN_FUZZ_ACI_ORG",
+    "candidate_id": "TREMPLIN_FUZZ_SEND_CANDIDATE",
+    "cv_id": "TREMPLIN_FUZZ_SEND_CV",
+}
+
+
+@schemathesis.hook
+def before_call(context, case, kwargs):
+    if (case.operation.method.upper(), case.operation.path) != ("POST", "/api/v1/applications"):
+        return
+    body = case.body
+    if not isinstance(body, dict):
+        return
+    for field, variable in SENT_APPLICATION.items():
+        if isinstance(body.get(field), str):
+            body[field] = os.environ[variable]
+    jobs = body.get("job_ids")
+    if isinstance(jobs, list):
+        body["job_ids"] = [os.environ["TREMPLIN_FUZZ_ACI_JOB"] if isinstance(job, str) else job for job in jobs]
 
 
 @schemathesis.check

@@ -2,9 +2,11 @@
 
 Serves the app with the bundled host on a free port and a fresh state directory, loads the demo
 data, logs the demo accounts in (before fuzzing, so fuzzing the login route and its throttle
-cannot lock them out), then runs Schemathesis over every documented operation with
-tests/fuzz/schemathesis.toml. Exits with Schemathesis' status. Run from the repository root after
-`cargo build -p tremplin-host -p tremplin-load` (the Makefile's `fuzz` target).
+cannot lock them out), makes what the apply operations need to get past their 404s (a candidate
+with a diagnosis and an application carrying a CV), then runs Schemathesis over every documented
+operation with tests/fuzz/schemathesis.toml. Exits with Schemathesis' status. Run from the
+repository root after `cargo build -p tremplin-host -p tremplin-load` (the Makefile's `fuzz`
+target).
 """
 
 import csv
@@ -28,7 +30,14 @@ SCHEMATHESIS = Path(sys.executable).parent / "schemathesis"
 PASSWORD = "tremplin-demo-2026"
 # Demo accounts (tools/load/src/demo.rs) whose tokens schemathesis.toml hands to operations.
 ACCOUNTS = ("admin", "prescripteur", "orienteur", "aci")
-START_TIMEOUT_SECONDS = 60
+# The demo candidate's account (no membership), with its candidate record.
+CANDIDATE = "candidat@demo.tremplin.fr"
+# The eight axes of the diagnosis grid (R-ELIG-2), and a PDF the CV check accepts (R-APPLY-1).
+GRID_AXES = ("french_language", "work_capacity", "housing", "rights_access", "mobility", "finances", "justice",
+             "availability")
+PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+# The host compiles every component before it serves: minutes on a loaded 2-core machine.
+START_TIMEOUT_SECONDS = 300
 SERVER_ERROR = re.compile(r"-> 5\d\d|internal error|panicked")
 # The reference data the loader reads (README: `$TREMPLIN_DATA`, else ../shared/data/derived).
 DATA = Path(os.environ.get("TREMPLIN_DATA", ROOT.parent / "shared" / "data" / "derived"))
@@ -49,11 +58,14 @@ def free_port():
         return probe.getsockname()[1]
 
 
-def call(url, method="GET", body=None, token=None):
+def call(url, method="GET", body=None, token=None, pdf=None):
     request = urllib.request.Request(url, method=method)
     if body is not None:
         request.data = json.dumps(body).encode()
         request.add_header("content-type", "application/json")
+    if pdf is not None:
+        request.data = pdf
+        request.add_header("content-type", "application/pdf")
     if token:
         request.add_header("authorization", f"Bearer {token}")
     with urllib.request.urlopen(request, timeout=30) as response:
@@ -89,6 +101,43 @@ def reference_data(folder):
     return folder
 
 
+def nir(sex, birth_year, month, department, serial):
+    """A valid NIR (R-CAND-1), like tests/app/src/lib.rs `nir`."""
+    body = f"{sex}{birth_year % 100:02}{month:02}{department}{serial // 1000 % 1000:03}{serial % 1000:03}"
+    number = int(body.replace("2A", "19").replace("2B", "18"))
+    return f"{body}{97 - number % 97:02}"
+
+
+def candidate(email, serial):
+    """A woman born 1990-05-14, as `POST /api/v1/candidates` takes her."""
+    return {
+        "title": "MME", "first_name": "Léa", "last_name": f"Fuzz{serial}", "birthdate": "1990-05-14",
+        "email": email, "nir": nir(2, 1990, 5, "69", serial), "lack_of_france_travail_id_reason": "NOT_REGISTERED",
+    }
+
+
+def apply_fixtures(url, prescriber, aci_org, aci_job):
+    """Ids for the apply operations: a candidate the Mission locale knows, with a diagnosis and an
+    application to the ACI carrying a CV (getApplication, getApplicationCv); a second candidate
+    and an unattached CV for the applications the fuzzer sends (hooks.py puts their ids in the
+    bodies)."""
+    first = call(f"{url}/api/v1/candidates", "POST", candidate("fuzz.premiere@example.fr", 1), prescriber)
+    diagnosis = {"grid": {axis: 2 for axis in GRID_AXES}, "situation": "Sans emploi depuis deux ans."}
+    call(f"{url}/api/v1/candidates/{first['id']}/diagnoses", "POST", diagnosis, prescriber)
+    cv = call(f"{url}/api/v1/cvs", "POST", token=prescriber, pdf=PDF)
+    body = {"structure_id": aci_org, "candidate_id": first["id"], "job_ids": [aci_job],
+            "message": "Motivée, disponible tout de suite.", "diagnosis_shared": True, "cv_id": cv["id"]}
+    application = call(f"{url}/api/v1/applications", "POST", body, prescriber)
+    second = call(f"{url}/api/v1/candidates", "POST", candidate("fuzz.seconde@example.fr", 2), prescriber)
+    spare = call(f"{url}/api/v1/cvs", "POST", token=prescriber, pdf=PDF)
+    return {
+        "TREMPLIN_FUZZ_CANDIDATE": first["id"],
+        "TREMPLIN_FUZZ_APPLICATION": application["id"],
+        "TREMPLIN_FUZZ_SEND_CANDIDATE": second["id"],
+        "TREMPLIN_FUZZ_SEND_CV": spare["id"],
+    }
+
+
 def fixtures(url):
     """Tokens and ids for schemathesis.toml, as TREMPLIN_FUZZ_* variables."""
     env = {}
@@ -113,6 +162,10 @@ def fixtures(url):
     env["TREMPLIN_FUZZ_ACI_JOB"] = card["jobs"][0]["id"]
     logout = call(f"{url}/api/v1/auth/token", "POST", {"email": "ei@demo.tremplin.fr", "password": PASSWORD})
     env["TREMPLIN_FUZZ_LOGOUT_TOKEN"] = logout["token"]
+    env.update(apply_fixtures(url, token("prescripteur"), people["aci"][2], env["TREMPLIN_FUZZ_ACI_JOB"]))
+    # The demo candidate's own account (no membership): the candidate's side of the apply operations.
+    session = call(f"{url}/api/v1/auth/token", "POST", {"email": CANDIDATE, "password": PASSWORD})
+    env["TREMPLIN_FUZZ_CANDIDATE_TOKEN"] = session["token"]
     return env
 
 

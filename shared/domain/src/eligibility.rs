@@ -25,6 +25,17 @@ pub struct Axis {
 /// DGEFP guide's grid ("La prescription de parcours d'insertion par l'activité économique") as
 /// short phrases a social worker recognises. Change them here only: forms and exports read them
 /// from this table.
+/// An integer as JSON writes it, `2` or `2.0` (JSON Schema's integer, as the API's other bodies
+/// accept it: `tremplin_domain::body`).
+fn whole_number(value: &serde_json::Value) -> Option<u64> {
+    value.as_u64().or_else(|| {
+        value
+            .as_f64()
+            .filter(|f| f.fract() == 0.0 && (0.0..=4.0).contains(f))
+            .map(|f| f as u64)
+    })
+}
+
 pub const GRID_AXES: [Axis; 8] = [
     Axis {
         key: "french_language",
@@ -124,8 +135,8 @@ const LEVEL_INVALID: &str = "Le niveau doit être un entier de 1 (vulnérable) �
 pub struct Grid([u8; 8]);
 
 impl Grid {
-    /// From the API's JSON object: every axis required, each an integer 1..=4 (`2.0` and `"2"`
-    /// are refused: a level is a choice among four, never a measure), no unknown key. Every
+    /// From the API's JSON object: every axis required, each an integer 1..=4 (`2.0` is the
+    /// integer 2, as JSON Schema reads it; `"2"` and `2.5` are refused), no unknown key. Every
     /// problem is reported at once, under `grid.<axis>`; a non-object under `grid`.
     pub fn parse(value: &Value) -> Result<Grid, Error> {
         let mut errors = FieldErrors::new();
@@ -135,9 +146,11 @@ impl Grid {
         };
         let mut levels = [0; 8];
         for (level, axis) in levels.iter_mut().zip(&GRID_AXES) {
-            let found = object
-                .get(axis.key)
-                .map(|v| v.as_u64().filter(|l| (1..=4).contains(l)).map(|l| l as u8));
+            let found = object.get(axis.key).map(|v| {
+                whole_number(v)
+                    .filter(|l| (1..=4).contains(l))
+                    .map(|l| l as u8)
+            });
             match found {
                 Some(Some(l)) => *level = l,
                 Some(None) => {
@@ -512,7 +525,7 @@ mod tests {
             json!(0),
             json!(5),
             json!(2.5),
-            json!(2.0),
+            json!(4.0000001),
             json!("2"),
             json!(-1),
             json!(null),
@@ -526,6 +539,8 @@ mod tests {
         for level in 1..=4 {
             let mut value = full_grid();
             value["mobility"] = json!(level);
+            assert_eq!(Grid::parse(&value).unwrap().level("mobility"), Some(level));
+            value["mobility"] = json!(f64::from(level));
             assert_eq!(Grid::parse(&value).unwrap().level("mobility"), Some(level));
         }
     }

@@ -181,10 +181,15 @@ pub fn insert(db: &Db, new: &NewApplication<'_>) -> Result<(), Error> {
         ],
     )
     .map_err(|e| match e.unique_violation() {
-        Some("applications.cv_id") => Error::conflict(
-            "cv_already_attached",
-            "Ce CV est déjà joint à une autre candidature.",
-        ),
+        Some("applications.cv_id") => Error::Conflict {
+            code: "cv_already_attached",
+            detail: "Ce CV est déjà joint à une autre candidature.".into(),
+            errors: [(
+                "cv_id".to_owned(),
+                vec!["Déposez-le à nouveau pour cette candidature.".to_owned()],
+            )]
+            .into(),
+        },
         _ => e.into(),
     })?;
     for job_id in new.job_ids {

@@ -35,7 +35,7 @@ const UPSERT_CONTACT: &str = "INSERT INTO candidate_organizations \
     ON CONFLICT (organization_id, candidate_id) DO UPDATE SET sees_nir = max(sees_nir, excluded.sees_nir)";
 const SELECT_CONTACT: &str = "SELECT sees_nir FROM candidate_organizations \
     WHERE candidate_id = ? AND organization_id = ?";
-/// "My candidates": those the organization sent an application for, by name, newest first.
+/// "My candidates": those the organization sent an application for, by last then first name.
 const SEARCH_SENT_FOR: &str = select_candidate!(
     "id IN (SELECT candidate_id FROM applications WHERE sender_organization_id = ?1) \
     AND search_name LIKE ?2 ESCAPE '\\' ORDER BY search_name, id LIMIT ?3 OFFSET ?4"
