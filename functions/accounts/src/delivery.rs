@@ -3,7 +3,7 @@
 //! the claimed messages go out once the answer is sent. The administration reads the outbox's
 //! state (counts, abandoned messages) with `GET /api/v1/admin/outbox`.
 
-use tremplin_domain::page::{Page, LIST_PAGE_SIZES};
+use tremplin_domain::page::LIST_PAGE_SIZES;
 use tremplin_domain::Error;
 use tremplin_platform::auth;
 use tremplin_platform::outbox;
@@ -18,11 +18,7 @@ pub fn deliver(ctx: &Ctx) -> Result<Response, Error> {
 
 pub fn status(ctx: &Ctx) -> Result<Response, Error> {
     ctx.actor()?.require_administrator()?;
-    let page = Page::parse(
-        ctx.query_param("page").as_deref(),
-        ctx.query_param("page_size").as_deref(),
-        LIST_PAGE_SIZES,
-    )?;
+    let page = ctx.page(LIST_PAGE_SIZES)?;
     let db = ctx.db()?;
     let counts = repo::counts(db)?;
     let failed_count = counts

@@ -4,7 +4,7 @@
 
 use serde::Deserialize;
 use tremplin_domain::organization::{self, OrgAction, Role};
-use tremplin_domain::page::{Page, LIST_PAGE_SIZES};
+use tremplin_domain::page::LIST_PAGE_SIZES;
 use tremplin_domain::{Error, Invalid};
 use tremplin_platform::auth::Actor;
 use tremplin_platform::db::Db;
@@ -21,11 +21,7 @@ pub fn list(ctx: &Ctx) -> Result<Response, Error> {
         true => Role::Admin,
         false => actor.require(id, OrgAction::ListMembers)?,
     };
-    let page = Page::parse(
-        ctx.query_param("page").as_deref(),
-        ctx.query_param("page_size").as_deref(),
-        LIST_PAGE_SIZES,
-    )?;
+    let page = ctx.page(LIST_PAGE_SIZES)?;
     // Pending requests and deactivated members are the admins' business.
     let with_inactive = role == Role::Admin;
     let db = ctx.db()?;

@@ -86,7 +86,12 @@ pub fn set_authorization(ctx: &Ctx) -> Result<Response, Error> {
             &now,
         )?;
         // R-DIR-3 lists only authorized prescribers: the directory follows at once.
-        directory_index::rebuild(db, Category::Prescriber, organizations::cell(db, &id)?, ctx.clock.rule_instant())?;
+        directory_index::rebuild(
+            db,
+            Category::Prescriber,
+            organizations::cell(db, &id)?,
+            ctx.clock.rule_instant(),
+        )?;
         let details = serde_json::json!({
             "from": previous.status.as_str(),
             "to": organization.authorization.status.as_str(),

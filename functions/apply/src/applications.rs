@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 use tremplin_domain::application::{self, SenderKind};
 use tremplin_domain::eligibility::is_valid;
 use tremplin_domain::organization::Category;
-use tremplin_domain::page::{Page, LIST_PAGE_SIZES};
+use tremplin_domain::page::LIST_PAGE_SIZES;
 use tremplin_domain::{Error, FieldErrors, Invalid};
 use tremplin_platform::db::Db;
 use tremplin_platform::ids::new_id;
@@ -372,11 +372,7 @@ pub fn list(ctx: &Ctx) -> Result<Response, Error> {
         }
         None => Vec::new(),
     };
-    let page = Page::parse(
-        ctx.query_param("page").as_deref(),
-        ctx.query_param("page_size").as_deref(),
-        LIST_PAGE_SIZES,
-    )?;
+    let page = ctx.page(LIST_PAGE_SIZES)?;
     let (rows, count) = repo::page(ctx.db()?, of, &states, page.size().into(), page.offset())?;
     let results: Vec<Value> = rows.iter().map(summary_json).collect();
     json(200, &page.envelope(&results, count))

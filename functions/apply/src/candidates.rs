@@ -8,7 +8,7 @@
 use serde_json::{json, Value};
 use tremplin_domain::candidate::{Candidate, CandidateInput, NirOrReason};
 use tremplin_domain::organization::Category;
-use tremplin_domain::page::{Page, LIST_PAGE_SIZES};
+use tremplin_domain::page::LIST_PAGE_SIZES;
 use tremplin_domain::{search, Email, Error, FieldErrors};
 use tremplin_platform::db::Db;
 use tremplin_platform::ids::new_id;
@@ -270,11 +270,7 @@ pub fn mine(ctx: &Ctx) -> Result<Response, Error> {
             ),
         ));
     }
-    let page = Page::parse(
-        ctx.query_param("page").as_deref(),
-        ctx.query_param("page_size").as_deref(),
-        LIST_PAGE_SIZES,
-    )?;
+    let page = ctx.page(LIST_PAGE_SIZES)?;
     let db = ctx.db()?;
     let (found, count) = candidates::sent_for(
         db,

@@ -277,6 +277,18 @@ impl Ctx {
         })
     }
 
+    /// The `?page=&page_size=` of a list (API.md "Lists"), within `sizes`.
+    pub fn page(
+        &self,
+        sizes: tremplin_domain::page::PageSizes,
+    ) -> Result<tremplin_domain::page::Page, Error> {
+        tremplin_domain::page::Page::parse(
+            self.query_param("page").as_deref(),
+            self.query_param("page_size").as_deref(),
+            sizes,
+        )
+    }
+
     /// The client's IP address as Spin reports it (`spin-client-addr: ip:port`).
     /// An IPv6 address is reduced to its /64, the block one subscriber holds: counting each of
     /// its addresses apart would give an attacker endless fresh addresses.
