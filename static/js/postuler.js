@@ -49,8 +49,14 @@ async function offerMyCandidates() {
 async function loadCandidate(current) {
   if (candidateAccount) {
     document.getElementById("candidat-liens").hidden = true;
-    // The candidate decides for themselves: nothing to record about consent.
-    document.getElementById("diagnosis_shared").hidden = true;
+    // The candidate answers the consent question for themselves (R-APPLY-4), in the first person.
+    const consent = document.getElementById("diagnosis_shared");
+    consent.querySelector("legend").textContent = "Partager votre diagnostic avec la structure ?";
+    document.getElementById("diagnosis_shared-aide").textContent =
+      "Sans votre accord, la structure voit seulement que votre éligibilité est validée, par qui et jusqu'à quand.";
+    const [accept, refuse] = consent.querySelectorAll("label");
+    accept.lastChild.textContent = " J'accepte que la structure lise mon diagnostic";
+    refuse.lastChild.textContent = " Je refuse";
     if (!current.candidate) {
       throw new ApiError({
         detail: "Complétez d'abord votre identité depuis votre espace candidat, puis revenez sur cette page.",

@@ -27,7 +27,7 @@ struct NewInvitationBody {
     valid_days: Option<i64>,
 }
 
-/// A trimmed person's name, 1–150 characters.
+/// A trimmed person's name, 1–150 characters on one line.
 pub fn name(field: &str, value: &str, errors: &mut FieldErrors) -> String {
     let value = value.trim();
     if value.is_empty() || value.chars().count() > 150 {
@@ -35,6 +35,9 @@ pub fn name(field: &str, value: &str, errors: &mut FieldErrors) -> String {
             field.into(),
             vec!["Doit comporter entre 1 et 150 caractères.".into()],
         );
+    } else if let Err(invalid) = tremplin_domain::text::single_line(value) {
+        // A name goes into e-mail greetings and the CSV export.
+        errors.insert(field.into(), vec![invalid.message]);
     }
     value.to_owned()
 }

@@ -4,7 +4,6 @@
 use serde::Deserialize;
 use serde_json::{json, Value};
 use tremplin_domain::application::{self, SenderKind};
-use tremplin_domain::eligibility::is_valid;
 use tremplin_domain::organization::Category;
 use tremplin_domain::page::LIST_PAGE_SIZES;
 use tremplin_domain::{Error, FieldErrors, Invalid};
@@ -12,7 +11,7 @@ use tremplin_platform::db::Db;
 use tremplin_platform::ids::new_id;
 use tremplin_platform::repo::applications::{self as repo, Application, Mailbox, NewApplication};
 use tremplin_platform::repo::candidates::{self, StoredCandidate};
-use tremplin_platform::repo::diagnoses::{self as diagnosis_repo, Diagnosis};
+use tremplin_platform::repo::diagnoses::Diagnosis;
 use tremplin_platform::repo::organizations::{self, Listing};
 use tremplin_platform::repo::{cvs, directory_index, jobs};
 use tremplin_platform::{json, Ctx, Response};
@@ -80,13 +79,15 @@ pub fn send(ctx: &Ctx) -> Result<Response, Error> {
         (_, SenderKind::Employer) => false,
         (Some(shared), _) => shared,
         (None, _) => {
-            errors.insert(
-                "diagnosis_shared".into(),
-                vec![
+            let message = match kind {
+                SenderKind::JobSeeker => {
+                    "Indiquez si vous acceptez de partager votre diagnostic avec la structure."
+                }
+                _ => {
                     "Indiquez si le candidat accepte de partager son diagnostic avec la structure."
-                        .into(),
-                ],
-            );
+                }
+            };
+            errors.insert("diagnosis_shared".into(), vec![message.into()]);
             false
         }
     };
@@ -149,7 +150,12 @@ pub fn send(ctx: &Ctx) -> Result<Response, Error> {
         }
         // R-DIR-1: the structure's count of recent applications orders the directory.
         if let Some(cell) = structure.cell {
-            directory_index::add_recent_application(db, cell, &structure.organization.id)?;
+            directory_index::add_recent_application(
+                db,
+                cell,
+                &structure.organization.id,
+                ctx.clock.rule_instant(),
+            )?;
         }
         let details = json!({"structure_id": structure.organization.id, "sender_kind": kind.as_str(), "jobs": job_ids.len()});
         ctx.audit(db, sender_organization.as_deref(), "send_application", "application", &id, details)?;
@@ -296,23 +302,28 @@ fn view(
         (_, None) => false,
     };
     value["candidate"] = crate::candidates::to_json(candidate, sees_nir);
-    // The structure relies on the diagnosis considered valid when the application was sent
-    // (R-ELIG-5), the one the consent covers; the other parties on the candidate's current one.
-    let chosen = match (side, &a.diagnosis_id) {
-        (Side::Structure, Some(id)) => diagnosis_repo::find(db, id)?,
-        (Side::Structure, None) => None,
-        (_, _) => diagnoses::considered_valid(db, &candidate.id, "", ctx.clock.today())?,
+    // Eligibility as it stands today (R-ELIG-5; a structure's own self-prescription counts
+    // for itself); the content only of the diagnosis the consent covered, recorded at sending
+    // (R-APPLY-4), or of the structure's own.
+    let counted_for = if side == Side::Structure {
+        a.structure_id.as_str()
+    } else {
+        ""
     };
+    let chosen = diagnoses::considered_valid(db, &candidate.id, counted_for, ctx.clock.today())?;
     let content = |d: &Diagnosis| match side {
         Side::Candidate => true,
         Side::Sender => party
             .organization()
             .is_some_and(|o| o.id == d.summary.author_organization_id),
-        Side::Structure => a.diagnosis_shared || d.summary.author_organization_id == a.structure_id,
+        Side::Structure => {
+            d.summary.author_organization_id == a.structure_id
+                || (a.diagnosis_shared && a.diagnosis_id.as_deref() == Some(d.summary.id.as_str()))
+        }
     };
     value["eligibility"] = match &chosen {
         Some(d) => json!({
-            "valid": is_valid(d.summary.expires_at, ctx.clock.today()),
+            "valid": true,
             "valid_until": d.summary.expires_at.add_days(-1),
             "diagnosis": diagnoses::to_json(db, d, content(d))?,
         }),

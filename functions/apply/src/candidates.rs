@@ -162,6 +162,15 @@ pub fn find_or_create(ctx: &Ctx) -> Result<Response, Error> {
         }
         if let Some(own) = record {
             check_same_person(&candidate, own)?;
+            // A NIR their record lacks is not added (nothing is overwritten), and never looked
+            // up among the others: that would tell whether someone else holds it.
+            if candidate.nir.nir().is_some() && own.candidate.nir.nir().is_none() {
+                return Err(Error::Conflict {
+                    code: "candidate_identity_conflict",
+                    detail: "Votre dossier est enregistré sans NIR : demandez à la personne qui vous accompagne de le compléter.".into(),
+                    errors: [("nir".to_owned(), vec!["Votre dossier n'a pas de NIR.".to_owned()])].into(),
+                });
+            }
         }
     }
     // R-CAND-5's 409 names the fields that differ: mismatches are counted per professional and
@@ -181,7 +190,12 @@ pub fn find_or_create(ctx: &Ctx) -> Result<Response, Error> {
     }
     let now = ctx.clock.now_rfc3339();
     let result = ctx.write(|db| {
-        let (stored, status, action) = match find_existing(db, &candidate)? {
+        // A candidate with a record is answered from it alone.
+        let existing = match &party {
+            Party::Candidate { record: Some(own), .. } => Some(own.clone()),
+            _ => find_existing(db, &candidate)?,
+        };
+        let (stored, status, action) = match existing {
             Some(existing) => {
                 // A candidate's account takes only the record of its own proven e-mail: a NIR
                 // match with another address gets nothing, not even which field differs.

@@ -3,6 +3,7 @@
 //! organization's sent applications, a structure's received ones.
 
 use tremplin_domain::application::{csv_line, Month, CSV_BOM};
+use tremplin_domain::date::parse_rfc3339_utc;
 use tremplin_domain::organization::{Category, Kind};
 use tremplin_domain::{Date, Error, Invalid};
 use tremplin_platform::repo::applications::{self as repo, Mailbox};
@@ -22,6 +23,13 @@ const HEADERS: [&str; 10] = [
     "État",
     "Dernière mise à jour",
 ];
+
+/// The Paris date of a stored RFC 3339 timestamp.
+fn paris_date(timestamp: &str) -> Result<String, Error> {
+    parse_rfc3339_utc(timestamp)
+        .map(|t| Date::from_unix_seconds(t).to_string())
+        .map_err(|e| Error::internal(format!("applications.updated_at: {e}")))
+}
 
 /// `GET /api/v1/applications/export.csv?month=YYYY-MM`.
 pub fn monthly(ctx: &Ctx) -> Result<Response, Error> {
@@ -58,7 +66,7 @@ pub fn monthly(ctx: &Ctx) -> Result<Response, Error> {
             a.sender_kind.label(),
             &format!("{} {}", a.sender_first_name, a.sender_last_name),
             a.state.label(),
-            a.updated_at.get(..10).unwrap_or(&a.updated_at),
+            &paris_date(&a.updated_at)?,
         ]));
     }
     Ok(Response::builder()

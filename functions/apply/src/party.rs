@@ -21,18 +21,19 @@ pub enum Party<'a> {
     },
 }
 
-/// The caller: members act for their organization (`X-Organization`); an account that never
-/// had a membership is a candidate's. A professional whose memberships were all ended or are
-/// pending is neither: 403, never a candidate space under a work address.
+/// The caller: members act for their organization (`X-Organization`); an account without an
+/// active membership is a candidate's if it holds a candidate record or never had a membership.
+/// A professional whose memberships were all ended or are pending is neither: 403, never a
+/// candidate space under a work address.
 pub fn of(ctx: &Ctx) -> Result<Party<'_>, Error> {
     let actor = ctx.actor()?;
     if actor.memberships.is_empty() {
-        if memberships::has_any(ctx.db()?, &actor.user.id)? {
+        let record = candidates::find_by_user(ctx.db()?, &actor.user.id)?;
+        if record.is_none() && memberships::has_any(ctx.db()?, &actor.user.id)? {
             return Err(Error::Forbidden {
                 detail: "Votre compte n'est plus rattaché à aucune organisation active.".into(),
             });
         }
-        let record = candidates::find_by_user(ctx.db()?, &actor.user.id)?;
         return Ok(Party::Candidate { actor, record });
     }
     let organization = actor.acting()?.organization;

@@ -18,13 +18,6 @@ pub struct Axis {
     pub levels: [&'static str; 4],
 }
 
-/// R-ELIG-2: the guide's eight axes, in the guide's order.
-///
-/// Keys and axis labels are the rulebook's. Level labels: housing's are the rulebook's, as it
-/// gives them; the rulebook gives none for the other axes, so theirs are ours, written after the
-/// DGEFP guide's grid ("La prescription de parcours d'insertion par l'activité économique") as
-/// short phrases a social worker recognises. Change them here only: forms and exports read them
-/// from this table.
 /// An integer as JSON writes it, `2` or `2.0` (JSON Schema's integer, as the API's other bodies
 /// accept it: `tremplin_domain::body`).
 fn whole_number(value: &serde_json::Value) -> Option<u64> {
@@ -36,6 +29,13 @@ fn whole_number(value: &serde_json::Value) -> Option<u64> {
     })
 }
 
+/// R-ELIG-2: the guide's eight axes, in the guide's order.
+///
+/// Keys and axis labels are the rulebook's. Level labels: housing's are the rulebook's, as it
+/// gives them; the rulebook gives none for the other axes, so theirs are ours, written after the
+/// DGEFP guide's grid ("La prescription de parcours d'insertion par l'activité économique") as
+/// short phrases a social worker recognises. Change them here only: forms and exports read them
+/// from this table.
 pub const GRID_AXES: [Axis; 8] = [
     Axis {
         key: "french_language",

@@ -39,7 +39,7 @@ impl Email {
 }
 
 fn is_valid(email: &str) -> bool {
-    if email.len() > MAX_LEN || email.chars().any(char::is_whitespace) {
+    if email.len() > MAX_LEN || email.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return false;
     }
     let Some((local, domain)) = email.split_once('@') else {

@@ -529,11 +529,19 @@ impl Profile {
             ("description", &edit.description, DESCRIPTION_MAX_CHARS),
         ];
         for (field, value, max) in limits {
-            if value
-                .as_deref()
-                .is_some_and(|v| v.trim().chars().count() > max)
-            {
+            let Some(value) = value.as_deref().map(str::trim) else {
+                continue;
+            };
+            // The brand names the structure in e-mail subjects: one line, like the phone and
+            // the website; the description may have paragraphs.
+            let characters = match field {
+                "description" => crate::text::multi_line(value),
+                _ => crate::text::single_line(value),
+            };
+            if value.chars().count() > max {
                 errors.insert(field.into(), vec![format!("Au plus {max} caractères.")]);
+            } else if let Err(invalid) = characters {
+                errors.insert(field.into(), vec![invalid.message]);
             }
         }
         if !errors.is_empty() {

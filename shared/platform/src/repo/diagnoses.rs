@@ -8,9 +8,6 @@ use tremplin_domain::{Date, Error};
 const SELECT_OF_CANDIDATE: &str = "SELECT id, candidate_id, author_kind, author_organization_id, \
     author_user_id, grid, administrative_criteria, situation, obstacles, objectives, made_on, \
     expires_at, created_at FROM diagnoses WHERE candidate_id = ? ORDER BY made_on DESC, created_at DESC, id DESC";
-const SELECT_ONE: &str = "SELECT id, candidate_id, author_kind, author_organization_id, \
-    author_user_id, grid, administrative_criteria, situation, obstacles, objectives, made_on, \
-    expires_at, created_at FROM diagnoses WHERE id = ?";
 const INSERT_DIAGNOSIS: &str = "INSERT INTO diagnoses (id, candidate_id, author_kind, \
     author_organization_id, author_user_id, grid, administrative_criteria, situation, obstacles, \
     objectives, made_on, expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
@@ -71,13 +68,6 @@ impl Diagnosis {
 pub fn of_candidate(db: &Db, candidate_id: &str) -> Result<Vec<Diagnosis>, Error> {
     db.query(SELECT_OF_CANDIDATE, &[text(candidate_id)])?
         .map(Diagnosis::from_row)
-}
-
-pub fn find(db: &Db, id: &str) -> Result<Option<Diagnosis>, Error> {
-    db.query(SELECT_ONE, &[text(id)])?
-        .first()
-        .map(|r| Diagnosis::from_row(&r))
-        .transpose()
 }
 
 /// Records `diagnosis`, first expiring today the previous ones it replaces (R-ELIG-1).

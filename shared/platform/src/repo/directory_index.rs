@@ -80,7 +80,7 @@ pub fn rebuild(
 
 /// R-DIR-1: counts one more recent application for the structure `id` in its cell's index, in
 /// place (see `directory::add_recent_application`), in the transaction of the application.
-pub fn add_recent_application(db: &Db, cell: Cell, id: &str) -> Result<(), Error> {
+pub fn add_recent_application(db: &Db, cell: Cell, id: &str, now: i64) -> Result<(), Error> {
     let key = [
         text(layer(Category::Structure)?),
         int(cell.row.into()),
@@ -94,8 +94,14 @@ pub fn add_recent_application(db: &Db, cell: Cell, id: &str) -> Result<(), Error
     else {
         return Ok(());
     };
-    let found = directory::add_recent_application(&mut entries, id)
-        .map_err(|e| Error::internal(format!("directory_cells.entries: {e}")))?;
+    let found = match directory::add_recent_application(&mut entries, id) {
+        Ok(found) => found,
+        // An unreadable cell is rebuilt from the organizations, which counts this one too.
+        Err(error) => {
+            eprintln!("directory_cells: rebuilt an unreadable cell: {error}");
+            return rebuild(db, Category::Structure, [cell], now);
+        }
+    };
     if found {
         let mut params = key.to_vec();
         params.push(crate::db::Value::Blob(entries));
