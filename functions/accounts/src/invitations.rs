@@ -29,13 +29,14 @@ struct NewInvitationBody {
 
 /// A trimmed person's name, 1–150 characters on one line.
 pub fn name(field: &str, value: &str, errors: &mut FieldErrors) -> String {
+    let characters = tremplin_domain::text::single_line(value);
     let value = value.trim();
     if value.is_empty() || value.chars().count() > 150 {
         errors.insert(
             field.into(),
             vec!["Doit comporter entre 1 et 150 caractères.".into()],
         );
-    } else if let Err(invalid) = tremplin_domain::text::single_line(value) {
+    } else if let Err(invalid) = characters {
         // A name goes into e-mail greetings and the CSV export.
         errors.insert(field.into(), vec![invalid.message]);
     }

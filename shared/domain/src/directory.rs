@@ -151,6 +151,7 @@ pub const MAX_ACTIVE_JOBS_PER_STRUCTURE: i64 = 100;
 
 /// A job's title: 1 to 255 characters once trimmed.
 pub fn job_title(value: &str) -> Result<String, Invalid> {
+    crate::text::single_line(value)?;
     let value = value.trim();
     if value.is_empty() || value.chars().count() > JOB_TITLE_MAX_CHARS {
         return Err(Invalid::new(
@@ -158,14 +159,13 @@ pub fn job_title(value: &str) -> Result<String, Invalid> {
             "L'intitulé doit comporter entre 1 et 255 caractères.",
         ));
     }
-    crate::text::single_line(value)?;
     Ok(value.to_owned())
 }
 
 /// A job's description: at most 5,000 characters once trimmed; empty clears it.
 pub fn job_description(value: &str) -> Result<Option<String>, Invalid> {
-    let value = value.trim();
     crate::text::multi_line(value)?;
+    let value = value.trim();
     if value.chars().count() > JOB_DESCRIPTION_MAX_CHARS {
         return Err(Invalid::new(
             "description_too_long",

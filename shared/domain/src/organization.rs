@@ -529,7 +529,7 @@ impl Profile {
             ("description", &edit.description, DESCRIPTION_MAX_CHARS),
         ];
         for (field, value, max) in limits {
-            let Some(value) = value.as_deref().map(str::trim) else {
+            let Some(value) = value.as_deref() else {
                 continue;
             };
             // The brand names the structure in e-mail subjects: one line, like the phone and
@@ -538,6 +538,7 @@ impl Profile {
                 "description" => crate::text::multi_line(value),
                 _ => crate::text::single_line(value),
             };
+            let value = value.trim();
             if value.chars().count() > max {
                 errors.insert(field.into(), vec![format!("Au plus {max} caractères.")]);
             } else if let Err(invalid) = characters {
