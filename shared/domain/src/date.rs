@@ -414,11 +414,22 @@ mod tests {
 
     #[test]
     fn paris_midnight_is_the_first_second_of_the_paris_day() {
-        for day in ["2026-01-01", "2026-03-29", "2026-03-30", "2026-07-01", "2026-10-25", "2026-10-26"] {
+        for day in [
+            "2026-01-01",
+            "2026-03-29",
+            "2026-03-30",
+            "2026-07-01",
+            "2026-10-25",
+            "2026-10-26",
+        ] {
             let date = super::Date::parse(day).unwrap();
             let t = date.paris_midnight_unix();
             assert_eq!(super::Date::from_unix_seconds(t), date, "{day}");
-            assert_eq!(super::Date::from_unix_seconds(t - 1), date.add_days(-1), "{day}");
+            assert_eq!(
+                super::Date::from_unix_seconds(t - 1),
+                date.add_days(-1),
+                "{day}"
+            );
         }
     }
 

@@ -2,13 +2,13 @@
 //! any costly or mailing work (README "Login security"): logins, candidate registrations, and
 //! the candidate finds whose identity data did not match (R-CAND-5), each on counters of their own.
 
+use crate::db::Db;
+use crate::ids::sha256_hex;
+use crate::repo::throttle;
 use tremplin_domain::throttle::{
     retry_after_seconds, Decision, Limit, LOGIN_PER_ADDRESS, LOGIN_PER_EMAIL, LOGIN_PER_PAIR,
 };
 use tremplin_domain::{Email, Error};
-use crate::db::Db;
-use crate::ids::sha256_hex;
-use crate::repo::throttle;
 
 /// What is being attempted: each has its own counters, so registering never spends the
 /// attempts of a login to the same address, nor the reverse.

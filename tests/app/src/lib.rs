@@ -503,7 +503,12 @@ pub fn grid(level: u8) -> Value {
 impl TestApp {
     /// Finds or registers a candidate as `token`'s organization; the candidate's JSON.
     pub async fn candidate(&self, token: &str, body: Value) -> Value {
-        let answer = self.post("/api/v1/candidates").bearer(token).json(body).send().await;
+        let answer = self
+            .post("/api/v1/candidates")
+            .bearer(token)
+            .json(body)
+            .send()
+            .await;
         assert!(
             matches!(answer.status, 200 | 201),
             "candidate: {} {}",

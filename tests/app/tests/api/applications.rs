@@ -7,11 +7,27 @@ use tremplin_tests::{candidate_body, Org, TestApp};
 use crate::directory::{all_results, fixture, import};
 
 /// A prescriber organization, a structure and a candidate the prescriber registered.
-async fn setup(app: &TestApp, prescriber_kind: &str, status: Option<&str>, structure_kind: &str) -> (Org, Org, String) {
-    let prescriber = app.organization("prescriber", prescriber_kind, status).await;
+async fn setup(
+    app: &TestApp,
+    prescriber_kind: &str,
+    status: Option<&str>,
+    structure_kind: &str,
+) -> (Org, Org, String) {
+    let prescriber = app
+        .organization("prescriber", prescriber_kind, status)
+        .await;
     let structure = app.organization("structure", structure_kind, None).await;
-    let candidate = app.candidate(&prescriber.member.token, candidate_body("lea.martin@example.fr", 1)).await;
-    (prescriber, structure, candidate["id"].as_str().unwrap().to_owned())
+    let candidate = app
+        .candidate(
+            &prescriber.member.token,
+            candidate_body("lea.martin@example.fr", 1),
+        )
+        .await;
+    (
+        prescriber,
+        structure,
+        candidate["id"].as_str().unwrap().to_owned(),
+    )
 }
 
 fn body(structure: &str, candidate: &str) -> Value {
@@ -19,31 +35,58 @@ fn body(structure: &str, candidate: &str) -> Value {
 }
 
 #[tokio::test]
-async fn r_apply_1_an_authorized_prescriber_or_an_orienteur_sends_an_application_and_everyone_concerned_is_told() {
+async fn r_apply_1_an_authorized_prescriber_or_an_orienteur_sends_an_application_and_everyone_concerned_is_told(
+) {
     let app = TestApp::spawn().await;
     let (ml, aci, candidate) = setup(&app, "ML", Some("VALIDATED"), "ACI").await;
-    let sent = app.apply(&ml.member.token, &aci.id, &candidate).await.ok(201);
+    let sent = app
+        .apply(&ml.member.token, &aci.id, &candidate)
+        .await
+        .ok(201);
     assert_eq!(sent["state"], "new");
     assert_eq!(sent["sender"]["kind"], "prescriber");
     assert_eq!(sent["structure"]["id"], aci.id.as_str());
-    let audit: i64 = app.db().query_row(
-        "SELECT COUNT(*) FROM audit_log WHERE action = 'send_application' AND entity_id = ?",
-        [sent["id"].as_str().unwrap()], |r| r.get(0)).unwrap();
+    let audit: i64 = app
+        .db()
+        .query_row(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'send_application' AND entity_id = ?",
+            [sent["id"].as_str().unwrap()],
+            |r| r.get(0),
+        )
+        .unwrap();
     assert_eq!(audit, 1);
     // Sender, candidate and both members of the structure; none carries the NIR.
     let nir = candidate_body("x", 1)["nir"].as_str().unwrap().to_owned();
-    for email in [&ml.member.email, &"lea.martin@example.fr".to_owned(), &aci.admin.email, &aci.member.email] {
+    for email in [
+        &ml.member.email,
+        &"lea.martin@example.fr".to_owned(),
+        &aci.admin.email,
+        &aci.member.email,
+    ] {
         let mails = app.mail_to(email, 1).await;
         let text = mails[0]["text"].as_str().unwrap();
-        assert!(text.contains(sent["id"].as_str().unwrap()) || text.contains("candidat.html"), "{text}");
-        assert!(!mails[0].to_string().contains(&nir), "NIR in a mail to {email}");
+        assert!(
+            text.contains(sent["id"].as_str().unwrap()) || text.contains("candidat.html"),
+            "{text}"
+        );
+        assert!(
+            !mails[0].to_string().contains(&nir),
+            "NIR in a mail to {email}"
+        );
     }
     // Nobody else: the prescriber's admin did not send it.
     app.outbox_settled().await;
-    assert!(app.mailbox.messages().iter().all(|m| m["to"] != json!([ml.admin.email])));
+    assert!(app
+        .mailbox
+        .messages()
+        .iter()
+        .all(|m| m["to"] != json!([ml.admin.email])));
     // An orienteur's application is recorded as such.
     let (orienteur, ei, other) = setup(&app, "OTHER", None, "EI").await;
-    let sent = app.apply(&orienteur.member.token, &ei.id, &other).await.ok(201);
+    let sent = app
+        .apply(&orienteur.member.token, &ei.id, &other)
+        .await
+        .ok(201);
     assert_eq!(sent["sender"]["kind"], "orienteur");
 }
 
@@ -51,26 +94,48 @@ async fn r_apply_1_an_authorized_prescriber_or_an_orienteur_sends_an_application
 async fn r_apply_2_a_blocking_structure_receives_only_from_its_own_members() {
     let app = TestApp::spawn().await;
     let (ml, aci, candidate) = setup(&app, "ML", Some("VALIDATED"), "ACI").await;
-    app.patch(&format!("/api/v1/structures/{}", aci.id)).bearer(&aci.member.token)
-        .json(json!({"blocks_applications": true})).send().await.ok(200);
+    app.patch(&format!("/api/v1/structures/{}", aci.id))
+        .bearer(&aci.member.token)
+        .json(json!({"blocks_applications": true}))
+        .send()
+        .await
+        .ok(200);
     let before = app.snapshot();
-    app.apply(&ml.member.token, &aci.id, &candidate).await.problem(422, "structure_blocks_applications");
+    app.apply(&ml.member.token, &aci.id, &candidate)
+        .await
+        .problem(422, "structure_blocks_applications");
     assert_eq!(app.snapshot(), before);
     // The structure's own member applies for the candidate it knows: an employer application.
-    app.candidate(&aci.member.token, candidate_body("lea.martin@example.fr", 1)).await;
-    let own = app.apply(&aci.member.token, &aci.id, &candidate).await.ok(201);
+    app.candidate(
+        &aci.member.token,
+        candidate_body("lea.martin@example.fr", 1),
+    )
+    .await;
+    let own = app
+        .apply(&aci.member.token, &aci.id, &candidate)
+        .await
+        .ok(201);
     assert_eq!(own["sender"]["kind"], "employer");
     // A structure never applies to another one.
     let ei = app.organization("structure", "EI", None).await;
-    app.apply(&aci.member.token, &ei.id, &candidate).await.problem(403, "forbidden");
+    app.apply(&aci.member.token, &ei.id, &candidate)
+        .await
+        .problem(403, "forbidden");
 }
 
 #[tokio::test]
-async fn r_apply_1_jobs_must_be_active_ones_of_the_structure_and_none_needs_spontaneous_applications_open() {
+async fn r_apply_1_jobs_must_be_active_ones_of_the_structure_and_none_needs_spontaneous_applications_open(
+) {
     let app = TestApp::spawn().await;
     let (ml, aci, candidate) = setup(&app, "ML", Some("VALIDATED"), "ACI").await;
     let admin = app.admin().await;
-    import(&app, &admin, "rome_codes", vec![json!({"line": 2, "code": "K2204", "name": "Nettoyage de locaux"})]).await;
+    import(
+        &app,
+        &admin,
+        "rome_codes",
+        vec![json!({"line": 2, "code": "K2204", "name": "Nettoyage de locaux"})],
+    )
+    .await;
     import(&app, &admin, "rome_appellations", vec![
         json!({"line": 2, "code": "11573", "name": "Agent / Agente de nettoyage en collectivité", "rome_code": "K2204"}),
     ]).await;
@@ -81,24 +146,49 @@ async fn r_apply_1_jobs_must_be_active_ones_of_the_structure_and_none_needs_spon
             let answer = app.post(&format!("/api/v1/structures/{}/jobs", aci.id)).bearer(&aci.member.token)
                 .json(json!({"appellation_code": "11573", "contract_type": "FIXED_TERM_I", "is_active": active}))
                 .send().await.ok(201);
-            answer["jobs"].as_array().unwrap().iter().find(|j| j["is_active"] == active).unwrap()["id"].as_str().unwrap().to_owned()
+            answer["jobs"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|j| j["is_active"] == active)
+                .unwrap()["id"]
+                .as_str()
+                .unwrap()
+                .to_owned()
         }
     };
     let active = job(true).await;
     let inactive = job(false).await;
-    app.patch(&format!("/api/v1/structures/{}", aci.id)).bearer(&aci.member.token)
-        .json(json!({"spontaneous_applications_open": false})).send().await.ok(200);
+    app.patch(&format!("/api/v1/structures/{}", aci.id))
+        .bearer(&aci.member.token)
+        .json(json!({"spontaneous_applications_open": false}))
+        .send()
+        .await
+        .ok(200);
     let before = app.snapshot();
-    app.apply(&ml.member.token, &aci.id, &candidate).await.problem(422, "spontaneous_applications_closed");
+    app.apply(&ml.member.token, &aci.id, &candidate)
+        .await
+        .problem(422, "spontaneous_applications_closed");
     let mut with_inactive = body(&aci.id, &candidate);
     with_inactive["job_ids"] = json!([inactive]);
-    let problem = app.post("/api/v1/applications").bearer(&ml.member.token).json(with_inactive).send().await
+    let problem = app
+        .post("/api/v1/applications")
+        .bearer(&ml.member.token)
+        .json(with_inactive)
+        .send()
+        .await
         .problem(422, "job_not_open");
     assert!(problem["errors"]["job_ids"].is_array());
     assert_eq!(app.snapshot(), before);
     let mut with_active = body(&aci.id, &candidate);
     with_active["job_ids"] = json!([active]);
-    let sent = app.post("/api/v1/applications").bearer(&ml.member.token).json(with_active).send().await.ok(201);
+    let sent = app
+        .post("/api/v1/applications")
+        .bearer(&ml.member.token)
+        .json(with_active)
+        .send()
+        .await
+        .ok(201);
     assert_eq!(sent["jobs"][0]["id"], active.as_str());
 }
 
@@ -106,22 +196,36 @@ async fn r_apply_1_jobs_must_be_active_ones_of_the_structure_and_none_needs_spon
 async fn r_apply_3_a_duplicate_within_24_hours_is_refused_and_later_needs_confirmation() {
     let mut app = TestApp::spawn_with(&[("today", "2026-03-02T09:00:00Z")]).await;
     let (ml, aci, candidate) = setup(&app, "ML", Some("VALIDATED"), "ACI").await;
-    app.apply(&ml.member.token, &aci.id, &candidate).await.ok(201);
+    app.apply(&ml.member.token, &aci.id, &candidate)
+        .await
+        .ok(201);
     app.outbox_settled().await;
     app.set_today("2026-03-03T08:59:00Z"); // 23 h 59 later
     let before = app.snapshot();
-    app.apply(&ml.member.token, &aci.id, &candidate).await.problem(409, "duplicate_application");
+    app.apply(&ml.member.token, &aci.id, &candidate)
+        .await
+        .problem(409, "duplicate_application");
     assert_eq!(app.snapshot(), before);
     app.set_today("2026-03-03T09:01:00Z"); // 24 h 01 later
-    let problem = app.apply(&ml.member.token, &aci.id, &candidate).await.problem(409, "duplicate_needs_confirmation");
+    let problem = app
+        .apply(&ml.member.token, &aci.id, &candidate)
+        .await
+        .problem(409, "duplicate_needs_confirmation");
     assert!(problem["errors"]["confirm_duplicate"].is_array());
     assert_eq!(app.snapshot(), before);
     let mut confirmed = body(&aci.id, &candidate);
     confirmed["confirm_duplicate"] = json!(true);
-    app.post("/api/v1/applications").bearer(&ml.member.token).json(confirmed).send().await.ok(201);
+    app.post("/api/v1/applications")
+        .bearer(&ml.member.token)
+        .json(confirmed)
+        .send()
+        .await
+        .ok(201);
     // Another structure is no duplicate.
     let ei = app.organization("structure", "EI", None).await;
-    app.apply(&ml.member.token, &ei.id, &candidate).await.ok(201);
+    app.apply(&ml.member.token, &ei.id, &candidate)
+        .await
+        .ok(201);
 }
 
 #[tokio::test]
@@ -134,40 +238,117 @@ async fn r_apply_4_the_structure_sees_the_diagnosis_only_with_the_candidates_con
     shared["diagnosis_shared"] = json!(true);
     let mut private = body(&ei.id, &candidate);
     private["diagnosis_shared"] = json!(false);
-    let shared = app.post("/api/v1/applications").bearer(&ml.member.token).json(shared).send().await.ok(201);
-    let private = app.post("/api/v1/applications").bearer(&ml.member.token).json(private).send().await.ok(201);
-    let seen = app.get(&format!("/api/v1/applications/{}", shared["id"].as_str().unwrap())).bearer(&aci.member.token).send().await.ok(200);
+    let shared = app
+        .post("/api/v1/applications")
+        .bearer(&ml.member.token)
+        .json(shared)
+        .send()
+        .await
+        .ok(201);
+    let private = app
+        .post("/api/v1/applications")
+        .bearer(&ml.member.token)
+        .json(private)
+        .send()
+        .await
+        .ok(201);
+    let seen = app
+        .get(&format!(
+            "/api/v1/applications/{}",
+            shared["id"].as_str().unwrap()
+        ))
+        .bearer(&aci.member.token)
+        .send()
+        .await
+        .ok(200);
     assert_eq!(seen["eligibility"]["valid"], true);
-    assert_eq!(seen["eligibility"]["diagnosis"]["situation"], "Sans emploi depuis 2 ans.");
-    let seen = app.get(&format!("/api/v1/applications/{}", private["id"].as_str().unwrap())).bearer(&ei.member.token).send().await.ok(200);
+    assert_eq!(
+        seen["eligibility"]["diagnosis"]["situation"],
+        "Sans emploi depuis 2 ans."
+    );
+    let seen = app
+        .get(&format!(
+            "/api/v1/applications/{}",
+            private["id"].as_str().unwrap()
+        ))
+        .bearer(&ei.member.token)
+        .send()
+        .await
+        .ok(200);
     // Without consent: validated, by whom, until when — nothing of the content.
     let diagnosis = &seen["eligibility"]["diagnosis"];
     assert_eq!(seen["eligibility"]["valid"], true);
     assert_eq!(diagnosis["author_organization"]["id"], ml.id.as_str());
     assert!(diagnosis["expires_at"].is_string());
-    for hidden in ["grid", "situation", "administrative_criteria", "obstacles", "objectives"] {
-        assert!(diagnosis.get(hidden).is_none(), "{hidden} shown without consent: {seen}");
+    for hidden in [
+        "grid",
+        "situation",
+        "administrative_criteria",
+        "obstacles",
+        "objectives",
+    ] {
+        assert!(
+            diagnosis.get(hidden).is_none(),
+            "{hidden} shown without consent: {seen}"
+        );
     }
-    let candidate_seen = app.get(&format!("/api/v1/candidates/{candidate}")).bearer(&ei.member.token).send().await.ok(200);
-    assert!(candidate_seen["diagnoses"][0].get("grid").is_none(), "{candidate_seen}");
+    let candidate_seen = app
+        .get(&format!("/api/v1/candidates/{candidate}"))
+        .bearer(&ei.member.token)
+        .send()
+        .await
+        .ok(200);
+    assert!(
+        candidate_seen["diagnoses"][0].get("grid").is_none(),
+        "{candidate_seen}"
+    );
     // A structure applying to itself cannot grant itself the consent.
     let eiti = app.organization("structure", "EITI", None).await;
-    app.candidate(&eiti.member.token, candidate_body("lea.martin@example.fr", 1)).await;
-    let own = app.post("/api/v1/applications").bearer(&eiti.member.token).json(json!({
+    app.candidate(
+        &eiti.member.token,
+        candidate_body("lea.martin@example.fr", 1),
+    )
+    .await;
+    let own = app
+        .post("/api/v1/applications")
+        .bearer(&eiti.member.token)
+        .json(json!({
         "structure_id": eiti.id, "candidate_id": candidate, "message": "Vu en entretien.",
-        "diagnosis_shared": true})).send().await;
+        "diagnosis_shared": true}))
+        .send()
+        .await;
     let own = own.ok(201);
     assert_eq!(own["diagnosis_shared"], false);
-    assert!(own["eligibility"]["diagnosis"].get("situation").is_none(), "{own}");
+    assert!(
+        own["eligibility"]["diagnosis"].get("situation").is_none(),
+        "{own}"
+    );
     // A later diagnosis by another prescriber is not what the consent covered.
-    let ccas = app.organization("prescriber", "CCAS", Some("VALIDATED")).await;
-    app.candidate(&ccas.member.token, candidate_body("lea.martin@example.fr", 1)).await;
+    let ccas = app
+        .organization("prescriber", "CCAS", Some("VALIDATED"))
+        .await;
+    app.candidate(
+        &ccas.member.token,
+        candidate_body("lea.martin@example.fr", 1),
+    )
+    .await;
     let later = app.diagnose(&ccas.member.token, &candidate).await;
-    let seen = app.get(&format!("/api/v1/applications/{}", shared["id"].as_str().unwrap())).bearer(&aci.member.token).send().await.ok(200);
+    let seen = app
+        .get(&format!(
+            "/api/v1/applications/{}",
+            shared["id"].as_str().unwrap()
+        ))
+        .bearer(&aci.member.token)
+        .send()
+        .await
+        .ok(200);
     // It is the one that counts now (R-ELIG-1 expired the first), shown without its content.
     assert_eq!(seen["eligibility"]["valid"], true);
     assert_eq!(seen["eligibility"]["diagnosis"]["id"], later["id"]);
-    assert!(seen["eligibility"]["diagnosis"].get("situation").is_none(), "{seen}");
+    assert!(
+        seen["eligibility"]["diagnosis"].get("situation").is_none(),
+        "{seen}"
+    );
 }
 
 #[tokio::test]
@@ -175,13 +356,24 @@ async fn r_apply_10_the_export_counts_months_and_dates_in_paris() {
     // 1 April 2026, 00:30 in Paris.
     let app = TestApp::spawn_with(&[("today", "2026-03-31T22:30:00Z")]).await;
     let (ml, aci, candidate) = setup(&app, "ML", Some("VALIDATED"), "ACI").await;
-    app.apply(&ml.member.token, &aci.id, &candidate).await.ok(201);
+    app.apply(&ml.member.token, &aci.id, &candidate)
+        .await
+        .ok(201);
     let lines = |month: &'static str| {
         let app = &app;
         let token = ml.member.token.clone();
         async move {
-            let csv = app.get(&format!("/api/v1/applications/export.csv?month={month}")).bearer(&token).send().await;
-            String::from_utf8(csv.body).unwrap().split_terminator("\r\n").skip(1).map(str::to_owned).collect::<Vec<_>>()
+            let csv = app
+                .get(&format!("/api/v1/applications/export.csv?month={month}"))
+                .bearer(&token)
+                .send()
+                .await;
+            String::from_utf8(csv.body)
+                .unwrap()
+                .split_terminator("\r\n")
+                .skip(1)
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
         }
     };
     assert_eq!(lines("2026-03").await.len(), 0);
@@ -191,35 +383,85 @@ async fn r_apply_10_the_export_counts_months_and_dates_in_paris() {
 }
 
 #[tokio::test]
-async fn the_boxes_show_each_organization_only_its_own_newest_first_with_state_filters_and_paging() {
+async fn the_boxes_show_each_organization_only_its_own_newest_first_with_state_filters_and_paging()
+{
     let mut app = TestApp::spawn_with(&[("today", "2026-03-02T09:00:00Z")]).await;
     let (ml, aci, candidate) = setup(&app, "ML", Some("VALIDATED"), "ACI").await;
     let ei = app.organization("structure", "EI", None).await;
-    let other = app.organization("prescriber", "CCAS", Some("VALIDATED")).await;
-    let first = app.apply(&ml.member.token, &aci.id, &candidate).await.ok(201);
+    let other = app
+        .organization("prescriber", "CCAS", Some("VALIDATED"))
+        .await;
+    let first = app
+        .apply(&ml.member.token, &aci.id, &candidate)
+        .await
+        .ok(201);
     // A minute later: the boxes order by sending time.
     app.set_today("2026-03-02T09:01:00Z");
-    let second = app.apply(&ml.member.token, &ei.id, &candidate).await.ok(201);
-    let sent = app.get("/api/v1/applications?box=sent").bearer(&ml.member.token).send().await.ok(200);
+    let second = app
+        .apply(&ml.member.token, &ei.id, &candidate)
+        .await
+        .ok(201);
+    let sent = app
+        .get("/api/v1/applications?box=sent")
+        .bearer(&ml.member.token)
+        .send()
+        .await
+        .ok(200);
     assert_eq!(sent["count"], 2);
     assert_eq!(sent["results"][0]["id"], second["id"], "newest first");
-    let page_2 = app.get("/api/v1/applications?box=sent&page=2&page_size=1").bearer(&ml.admin.token).send().await.ok(200);
+    let page_2 = app
+        .get("/api/v1/applications?box=sent&page=2&page_size=1")
+        .bearer(&ml.admin.token)
+        .send()
+        .await
+        .ok(200);
     assert_eq!(page_2["results"][0]["id"], first["id"]);
-    let received = app.get("/api/v1/applications?box=received").bearer(&aci.member.token).send().await.ok(200);
+    let received = app
+        .get("/api/v1/applications?box=received")
+        .bearer(&aci.member.token)
+        .send()
+        .await
+        .ok(200);
     assert_eq!(received["count"], 1);
     assert_eq!(received["results"][0]["id"], first["id"]);
-    let filtered = app.get("/api/v1/applications?box=received&state=processing,refused").bearer(&aci.member.token).send().await.ok(200);
+    let filtered = app
+        .get("/api/v1/applications?box=received&state=processing,refused")
+        .bearer(&aci.member.token)
+        .send()
+        .await
+        .ok(200);
     assert_eq!(filtered["count"], 0);
-    let none = app.get("/api/v1/applications?box=sent").bearer(&other.member.token).send().await.ok(200);
+    let none = app
+        .get("/api/v1/applications?box=sent")
+        .bearer(&other.member.token)
+        .send()
+        .await
+        .ok(200);
     assert_eq!(none["count"], 0);
-    app.get("/api/v1/applications?box=received").bearer(&ml.member.token).send().await.problem(403, "forbidden");
-    app.get("/api/v1/applications?state=nope").bearer(&ml.member.token).send().await.problem(400, "invalid_state");
+    app.get("/api/v1/applications?box=received")
+        .bearer(&ml.member.token)
+        .send()
+        .await
+        .problem(403, "forbidden");
+    app.get("/api/v1/applications?state=nope")
+        .bearer(&ml.member.token)
+        .send()
+        .await
+        .problem(400, "invalid_state");
     // One application: its parties only.
     let path = format!("/api/v1/applications/{}", first["id"].as_str().unwrap());
     app.get(&path).bearer(&ml.admin.token).send().await.ok(200);
     app.get(&path).bearer(&aci.admin.token).send().await.ok(200);
-    app.get(&path).bearer(&ei.member.token).send().await.problem(404, "not_found");
-    app.get(&path).bearer(&other.member.token).send().await.problem(404, "not_found");
+    app.get(&path)
+        .bearer(&ei.member.token)
+        .send()
+        .await
+        .problem(404, "not_found");
+    app.get(&path)
+        .bearer(&other.member.token)
+        .send()
+        .await
+        .problem(404, "not_found");
 }
 
 fn pdf(size: usize) -> Vec<u8> {
@@ -234,27 +476,66 @@ async fn a_cv_is_a_pdf_of_at_most_1_mb_downloadable_only_by_the_applications_par
     let app = TestApp::spawn().await;
     let (ml, aci, candidate) = setup(&app, "ML", Some("VALIDATED"), "ACI").await;
     let outsider = app.organization("structure", "EI", None).await;
-    let thief = app.organization("prescriber", "ML", Some("VALIDATED")).await;
-    app.candidate(&thief.member.token, candidate_body("lea.martin@example.fr", 1)).await;
+    let thief = app
+        .organization("prescriber", "ML", Some("VALIDATED"))
+        .await;
+    app.candidate(
+        &thief.member.token,
+        candidate_body("lea.martin@example.fr", 1),
+    )
+    .await;
     app.outbox_settled().await;
     let before = app.snapshot();
-    app.post("/api/v1/cvs").bearer(&ml.member.token).typed("application/pdf", b"\x89PNG\r\n\x1a\n rest".to_vec())
-        .send().await.problem(422, "cv_not_pdf");
-    app.post("/api/v1/cvs").bearer(&ml.member.token).typed("application/pdf", pdf(1_000_001))
-        .send().await.problem(422, "cv_too_large");
-    app.post("/api/v1/cvs").bearer(&ml.member.token).typed("application/pdf", pdf(1_100_000))
-        .send().await.problem(413, "payload_too_large");
-    app.post("/api/v1/cvs").bearer(&ml.member.token).typed("image/png", pdf(100))
-        .send().await.problem(400, "invalid_content_type");
+    app.post("/api/v1/cvs")
+        .bearer(&ml.member.token)
+        .typed("application/pdf", b"\x89PNG\r\n\x1a\n rest".to_vec())
+        .send()
+        .await
+        .problem(422, "cv_not_pdf");
+    app.post("/api/v1/cvs")
+        .bearer(&ml.member.token)
+        .typed("application/pdf", pdf(1_000_001))
+        .send()
+        .await
+        .problem(422, "cv_too_large");
+    app.post("/api/v1/cvs")
+        .bearer(&ml.member.token)
+        .typed("application/pdf", pdf(1_100_000))
+        .send()
+        .await
+        .problem(413, "payload_too_large");
+    app.post("/api/v1/cvs")
+        .bearer(&ml.member.token)
+        .typed("image/png", pdf(100))
+        .send()
+        .await
+        .problem(400, "invalid_content_type");
     assert_eq!(app.snapshot(), before);
-    let cv = app.post("/api/v1/cvs").bearer(&ml.member.token).typed("application/pdf", pdf(1_000_000)).send().await.ok(201);
+    let cv = app
+        .post("/api/v1/cvs")
+        .bearer(&ml.member.token)
+        .typed("application/pdf", pdf(1_000_000))
+        .send()
+        .await
+        .ok(201);
     // Someone else's CV cannot be attached.
     let mut stolen = body(&aci.id, &candidate);
     stolen["cv_id"] = cv["id"].clone();
-    let problem = app.post("/api/v1/applications").bearer(&thief.member.token).json(stolen.clone()).send().await
+    let problem = app
+        .post("/api/v1/applications")
+        .bearer(&thief.member.token)
+        .json(stolen.clone())
+        .send()
+        .await
         .problem(422, "validation_failed");
     assert!(problem["errors"]["cv_id"].is_array());
-    let sent = app.post("/api/v1/applications").bearer(&ml.member.token).json(stolen).send().await.ok(201);
+    let sent = app
+        .post("/api/v1/applications")
+        .bearer(&ml.member.token)
+        .json(stolen)
+        .send()
+        .await
+        .ok(201);
     assert_eq!(sent["has_cv"], true);
     let url = sent["cv_url"].as_str().unwrap();
     for token in [&ml.admin.token, &aci.member.token] {
@@ -263,7 +544,11 @@ async fn a_cv_is_a_pdf_of_at_most_1_mb_downloadable_only_by_the_applications_par
         assert_eq!(file.header("content-type"), Some("application/pdf"));
         assert_eq!(file.body, pdf(1_000_000));
     }
-    app.get(url).bearer(&outsider.member.token).send().await.problem(404, "not_found");
+    app.get(url)
+        .bearer(&outsider.member.token)
+        .send()
+        .await
+        .problem(404, "not_found");
     app.get(url).send().await.problem(401, "unauthenticated");
 }
 
@@ -272,27 +557,72 @@ async fn r_apply_10_the_monthly_export_is_a_spreadsheet_csv_of_the_organizations
     let app = TestApp::spawn().await;
     let (ml, aci, candidate) = setup(&app, "ML", Some("VALIDATED"), "ACI").await;
     let ei = app.organization("structure", "EI", None).await;
-    app.apply(&ml.member.token, &aci.id, &candidate).await.ok(201);
-    app.apply(&ml.member.token, &ei.id, &candidate).await.ok(201);
-    let month: String = app.db().query_row("SELECT substr(created_at, 1, 7) FROM applications LIMIT 1", [], |r| r.get(0)).unwrap();
-    let csv = app.get(&format!("/api/v1/applications/export.csv?month={month}")).bearer(&ml.member.token).send().await;
+    app.apply(&ml.member.token, &aci.id, &candidate)
+        .await
+        .ok(201);
+    app.apply(&ml.member.token, &ei.id, &candidate)
+        .await
+        .ok(201);
+    let month: String = app
+        .db()
+        .query_row(
+            "SELECT substr(created_at, 1, 7) FROM applications LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let csv = app
+        .get(&format!("/api/v1/applications/export.csv?month={month}"))
+        .bearer(&ml.member.token)
+        .send()
+        .await;
     assert_eq!(csv.status, 200);
     assert_eq!(csv.header("content-type"), Some("text/csv; charset=utf-8"));
     let text = String::from_utf8(csv.body.clone()).unwrap();
     let text = text.strip_prefix('\u{feff}').expect("UTF-8 BOM");
-    let lines: Vec<Vec<&str>> = text.split_terminator("\r\n").map(|l| l.split(';').collect()).collect();
+    let lines: Vec<Vec<&str>> = text
+        .split_terminator("\r\n")
+        .map(|l| l.split(';').collect())
+        .collect();
     assert_eq!(lines.len(), 3, "{text}");
     assert_eq!(lines[0][0], "Date d'envoi");
     assert!(lines.iter().all(|l| l.len() == lines[0].len()));
     assert_eq!(lines[1][1], "Martin");
     assert_eq!(lines[1][8], "Nouvelle");
     // The structure's export holds what it received only.
-    let received = app.get(&format!("/api/v1/applications/export.csv?month={month}")).bearer(&aci.member.token).send().await;
-    assert_eq!(String::from_utf8(received.body).unwrap().split_terminator("\r\n").count(), 2);
-    let empty = app.get("/api/v1/applications/export.csv?month=2001-01").bearer(&ml.member.token).send().await;
-    assert_eq!(String::from_utf8(empty.body).unwrap().split_terminator("\r\n").count(), 1);
-    app.get("/api/v1/applications/export.csv?month=2026-13").bearer(&ml.member.token).send().await.problem(400, "invalid_month");
-    app.get("/api/v1/applications/export.csv?month=2026-01").send().await.problem(401, "unauthenticated");
+    let received = app
+        .get(&format!("/api/v1/applications/export.csv?month={month}"))
+        .bearer(&aci.member.token)
+        .send()
+        .await;
+    assert_eq!(
+        String::from_utf8(received.body)
+            .unwrap()
+            .split_terminator("\r\n")
+            .count(),
+        2
+    );
+    let empty = app
+        .get("/api/v1/applications/export.csv?month=2001-01")
+        .bearer(&ml.member.token)
+        .send()
+        .await;
+    assert_eq!(
+        String::from_utf8(empty.body)
+            .unwrap()
+            .split_terminator("\r\n")
+            .count(),
+        1
+    );
+    app.get("/api/v1/applications/export.csv?month=2026-13")
+        .bearer(&ml.member.token)
+        .send()
+        .await
+        .problem(400, "invalid_month");
+    app.get("/api/v1/applications/export.csv?month=2026-01")
+        .send()
+        .await
+        .problem(401, "unauthenticated");
 }
 
 #[tokio::test]
@@ -301,25 +631,81 @@ async fn bad_application_bodies_are_4xx_problems_and_write_nothing() {
     let (ml, aci, candidate) = setup(&app, "ML", Some("VALIDATED"), "ACI").await;
     let before = app.snapshot();
     let cases: Vec<(Value, u16)> = vec![
-        (json!({"structure_id": aci.id, "candidate_id": candidate, "message": "x", "extra": true}), 400),
-        (json!({"structure_id": aci.id, "candidate_id": candidate, "message": 12, "diagnosis_shared": true}), 400),
-        (json!({"structure_id": aci.id, "candidate_id": candidate, "diagnosis_shared": true}), 400),
-        (json!({"structure_id": aci.id, "candidate_id": candidate, "message": "  ", "diagnosis_shared": true}), 422),
-        (json!({"structure_id": aci.id, "candidate_id": candidate, "message": "x"}), 422),
-        (json!({"structure_id": aci.id, "candidate_id": candidate, "message": "x".repeat(5001), "diagnosis_shared": true}), 422),
-        (json!({"structure_id": "org_unknown", "candidate_id": candidate, "message": "x", "diagnosis_shared": true}), 404),
-        (json!({"structure_id": aci.id, "candidate_id": "cand_unknown", "message": "x", "diagnosis_shared": true}), 404),
-        (json!({"structure_id": ml.id, "candidate_id": candidate, "message": "x", "diagnosis_shared": true}), 404),
-        (json!({"structure_id": aci.id, "candidate_id": candidate, "message": "\u{0}bonjour", "diagnosis_shared": true}), 422),
+        (
+            json!({"structure_id": aci.id, "candidate_id": candidate, "message": "x", "extra": true}),
+            400,
+        ),
+        (
+            json!({"structure_id": aci.id, "candidate_id": candidate, "message": 12, "diagnosis_shared": true}),
+            400,
+        ),
+        (
+            json!({"structure_id": aci.id, "candidate_id": candidate, "diagnosis_shared": true}),
+            400,
+        ),
+        (
+            json!({"structure_id": aci.id, "candidate_id": candidate, "message": "  ", "diagnosis_shared": true}),
+            422,
+        ),
+        (
+            json!({"structure_id": aci.id, "candidate_id": candidate, "message": "x"}),
+            422,
+        ),
+        (
+            json!({"structure_id": aci.id, "candidate_id": candidate, "message": "x".repeat(5001), "diagnosis_shared": true}),
+            422,
+        ),
+        (
+            json!({"structure_id": "org_unknown", "candidate_id": candidate, "message": "x", "diagnosis_shared": true}),
+            404,
+        ),
+        (
+            json!({"structure_id": aci.id, "candidate_id": "cand_unknown", "message": "x", "diagnosis_shared": true}),
+            404,
+        ),
+        (
+            json!({"structure_id": ml.id, "candidate_id": candidate, "message": "x", "diagnosis_shared": true}),
+            404,
+        ),
+        (
+            json!({"structure_id": aci.id, "candidate_id": candidate, "message": "\u{0}bonjour", "diagnosis_shared": true}),
+            422,
+        ),
     ];
     for (body, status) in cases {
-        let answer = app.post("/api/v1/applications").bearer(&ml.member.token).json(body.clone()).send().await;
-        assert_eq!(answer.status, status, "{body}: {}", String::from_utf8_lossy(&answer.body));
-        assert!(answer.header("content-type").unwrap().starts_with("application/problem+json"));
+        let answer = app
+            .post("/api/v1/applications")
+            .bearer(&ml.member.token)
+            .json(body.clone())
+            .send()
+            .await;
+        assert_eq!(
+            answer.status,
+            status,
+            "{body}: {}",
+            String::from_utf8_lossy(&answer.body)
+        );
+        assert!(answer
+            .header("content-type")
+            .unwrap()
+            .starts_with("application/problem+json"));
     }
-    app.post("/api/v1/applications").bearer(&ml.member.token).raw("{\"structure_id\"").send().await.problem(400, "malformed_json");
-    app.post("/api/v1/applications").json(body(&aci.id, &candidate)).send().await.problem(401, "unauthenticated");
-    app.call(http::Method::PUT, "/api/v1/applications").bearer(&ml.member.token).send().await.problem(405, "method_not_allowed");
+    app.post("/api/v1/applications")
+        .bearer(&ml.member.token)
+        .raw("{\"structure_id\"")
+        .send()
+        .await
+        .problem(400, "malformed_json");
+    app.post("/api/v1/applications")
+        .json(body(&aci.id, &candidate))
+        .send()
+        .await
+        .problem(401, "unauthenticated");
+    app.call(http::Method::PUT, "/api/v1/applications")
+        .bearer(&ml.member.token)
+        .send()
+        .await
+        .problem(405, "method_not_allowed");
     assert_eq!(app.snapshot(), before);
 }
 
@@ -327,18 +713,40 @@ async fn bad_application_bodies_are_4xx_problems_and_write_nothing() {
 async fn r_dir_1_recent_applications_per_open_position_now_order_the_directory() {
     let fixture = fixture(&[("2A004", 3, 0.02)]).await;
     let app = &fixture.app;
-    let before: Vec<String> = all_results(app, "city=2A004&distance=10".into()).await
-        .iter().map(|r| r["id"].as_str().unwrap().to_owned()).collect();
+    let before: Vec<String> = all_results(app, "city=2A004&distance=10".into())
+        .await
+        .iter()
+        .map(|r| r["id"].as_str().unwrap().to_owned())
+        .collect();
     assert_eq!(before.len(), 3);
-    let ml = app.organization("prescriber", "ML", Some("VALIDATED")).await;
+    let ml = app
+        .organization("prescriber", "ML", Some("VALIDATED"))
+        .await;
     // The nearest structure receives two applications: it goes last.
     for serial in [1, 2] {
-        let candidate = app.candidate(&ml.member.token, candidate_body(&format!("c{serial}@example.fr"), serial)).await;
-        app.apply(&ml.member.token, &before[0], candidate["id"].as_str().unwrap()).await.ok(201);
+        let candidate = app
+            .candidate(
+                &ml.member.token,
+                candidate_body(&format!("c{serial}@example.fr"), serial),
+            )
+            .await;
+        app.apply(
+            &ml.member.token,
+            &before[0],
+            candidate["id"].as_str().unwrap(),
+        )
+        .await
+        .ok(201);
     }
-    let after: Vec<String> = all_results(app, "city=2A004&distance=10".into()).await
-        .iter().map(|r| r["id"].as_str().unwrap().to_owned()).collect();
-    assert_eq!(after, [before[1].clone(), before[2].clone(), before[0].clone()]);
+    let after: Vec<String> = all_results(app, "city=2A004&distance=10".into())
+        .await
+        .iter()
+        .map(|r| r["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        after,
+        [before[1].clone(), before[2].clone(), before[0].clone()]
+    );
 }
 
 #[tokio::test]
@@ -346,9 +754,18 @@ async fn r_apply_3_two_racing_sends_of_one_application_give_one_application_and_
     let app = TestApp::spawn().await;
     let (ml, aci, candidate) = setup(&app, "ML", Some("VALIDATED"), "ACI").await;
     let racing = (0..2)
-        .map(|_| app.post("/api/v1/applications").bearer(&ml.member.token).json(body(&aci.id, &candidate)).spawn())
+        .map(|_| {
+            app.post("/api/v1/applications")
+                .bearer(&ml.member.token)
+                .json(body(&aci.id, &candidate))
+                .spawn()
+        })
         .collect();
-    let mut statuses: Vec<u16> = tremplin_tests::join_all(racing).await.iter().map(|a| a.status).collect();
+    let mut statuses: Vec<u16> = tremplin_tests::join_all(racing)
+        .await
+        .iter()
+        .map(|a| a.status)
+        .collect();
     statuses.sort();
     assert_eq!(statuses, [201, 409]);
     assert_eq!(app.count("applications"), 1);
@@ -358,13 +775,22 @@ async fn r_apply_3_two_racing_sends_of_one_application_give_one_application_and_
 async fn a_retried_send_with_its_idempotency_key_gets_the_first_answer_and_sends_nothing_more() {
     let app = TestApp::spawn().await;
     let (ml, aci, candidate) = setup(&app, "ML", Some("VALIDATED"), "ACI").await;
-    let send = || app.post("/api/v1/applications").bearer(&ml.member.token)
-        .header("idempotency-key", "envoi-1").json(body(&aci.id, &candidate)).send();
+    let send = || {
+        app.post("/api/v1/applications")
+            .bearer(&ml.member.token)
+            .header("idempotency-key", "envoi-1")
+            .json(body(&aci.id, &candidate))
+            .send()
+    };
     let first = send().await.ok(201);
     app.outbox_settled().await;
     let outbox = app.count("outbox");
     let again = send().await.ok(201);
     assert_eq!(again["id"], first["id"]);
     assert_eq!(app.count("applications"), 1);
-    assert_eq!(app.count("outbox"), outbox, "no second round of notifications");
+    assert_eq!(
+        app.count("outbox"),
+        outbox,
+        "no second round of notifications"
+    );
 }

@@ -561,19 +561,30 @@ async fn a_candidate_account_never_takes_over_a_record_by_its_nir_alone() {
     app.diagnose(&ml.member.token, &victim).await;
     register(&app, "intrus@example.fr").await.ok(202);
     let code = code_sent_to(&app, "intrus@example.fr", 1).await;
-    accept(&app, &code, json!({"password": PASSWORD})).await.ok(200);
+    accept(&app, &code, json!({"password": PASSWORD}))
+        .await
+        .ok(200);
     let token = app.token("intrus@example.fr").await;
     app.outbox_settled().await;
     let before = app.snapshot();
     // The victim's whole identity, under the intruder's own (proven) address.
     let mut stolen = candidate_body("intrus@example.fr", 1);
     stolen["email"] = json!("intrus@example.fr");
-    let problem = app.post("/api/v1/candidates").bearer(&token).json(stolen).send().await
+    let problem = app
+        .post("/api/v1/candidates")
+        .bearer(&token)
+        .json(stolen)
+        .send()
+        .await
         .problem(409, "candidate_exists");
     assert_eq!(problem["errors"], json!({}), "no field named: {problem}");
     assert!(!problem.to_string().contains("lea.martin"));
     assert_eq!(app.snapshot(), before);
-    app.get(&format!("/api/v1/candidates/{victim}")).bearer(&token).send().await.problem(404, "not_found");
+    app.get(&format!("/api/v1/candidates/{victim}"))
+        .bearer(&token)
+        .send()
+        .await
+        .problem(404, "not_found");
     assert_eq!(read(&app, &token, "/api/v1/applications").await["count"], 0);
 }
 
@@ -583,25 +594,53 @@ async fn a_candidate_applies_for_themselves_stating_their_consent_and_never_prob
     let structure = app.organization("structure", "ACI", None).await;
     register(&app, "lea.martin@example.fr").await.ok(202);
     let code = code_sent_to(&app, "lea.martin@example.fr", 1).await;
-    accept(&app, &code, json!({"password": PASSWORD})).await.ok(200);
+    accept(&app, &code, json!({"password": PASSWORD}))
+        .await
+        .ok(200);
     let token = app.token("lea.martin@example.fr").await;
     let mut own = candidate_body("lea.martin@example.fr", 1);
     own.as_object_mut().unwrap().remove("nir");
     own["lack_of_nir_reason"] = json!("NO_NIR");
-    let record = app.post("/api/v1/candidates").bearer(&token).json(own.clone()).send().await.ok(201);
+    let record = app
+        .post("/api/v1/candidates")
+        .bearer(&token)
+        .json(own.clone())
+        .send()
+        .await
+        .ok(201);
     // A NIR their record lacks is refused the same way whoever holds it.
     let mut probe = own.clone();
     probe.as_object_mut().unwrap().remove("lack_of_nir_reason");
     probe["nir"] = json!(tremplin_tests::nir(2, 1990, 5, "75", 7));
-    app.post("/api/v1/candidates").bearer(&token).json(probe).send().await.problem(409, "candidate_identity_conflict");
+    app.post("/api/v1/candidates")
+        .bearer(&token)
+        .json(probe)
+        .send()
+        .await
+        .problem(409, "candidate_identity_conflict");
     let id = record["id"].as_str().unwrap();
-    let body = json!({"structure_id": structure.id, "candidate_id": id, "message": "Je suis disponible."});
-    let problem = app.post("/api/v1/applications").bearer(&token).json(body.clone()).send().await
+    let body =
+        json!({"structure_id": structure.id, "candidate_id": id, "message": "Je suis disponible."});
+    let problem = app
+        .post("/api/v1/applications")
+        .bearer(&token)
+        .json(body.clone())
+        .send()
+        .await
         .problem(422, "validation_failed");
-    assert!(problem["errors"]["diagnosis_shared"][0].as_str().unwrap().contains("vous acceptez"));
+    assert!(problem["errors"]["diagnosis_shared"][0]
+        .as_str()
+        .unwrap()
+        .contains("vous acceptez"));
     let mut consented = body;
     consented["diagnosis_shared"] = json!(false);
-    let sent = app.post("/api/v1/applications").bearer(&token).json(consented).send().await.ok(201);
+    let sent = app
+        .post("/api/v1/applications")
+        .bearer(&token)
+        .json(consented)
+        .send()
+        .await
+        .ok(201);
     assert_eq!(sent["sender"]["kind"], "job_seeker");
     assert_eq!(read(&app, &token, "/api/v1/applications").await["count"], 1);
 }
