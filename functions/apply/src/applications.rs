@@ -17,7 +17,7 @@ use tremplin_platform::repo::{cvs, directory_index, jobs};
 use tremplin_platform::{json, Ctx, Response};
 
 use crate::diagnoses;
-use crate::notify::{self, Event};
+use crate::notify;
 use crate::party::{self, Party};
 
 /// The most job descriptions one application targets.
@@ -160,7 +160,7 @@ pub fn send(ctx: &Ctx) -> Result<Response, Error> {
         let details = json!({"structure_id": structure.organization.id, "sender_kind": kind.as_str(), "jobs": job_ids.len()});
         ctx.audit(db, sender_organization.as_deref(), "send_application", "application", &id, details)?;
         let application = repo::find(db, &id)?.ok_or_else(|| Error::internal("application just inserted"))?;
-        notify::application_event(ctx, db, &application, &candidate, Event::Created)?;
+        notify::application_created(ctx, db, &application, &candidate)?;
         let mut response = json(201, &view(ctx, db, &party, &application, &candidate)?)?;
         response.set_header("location", format!("/api/v1/applications/{id}"));
         Ok(response)

@@ -11,18 +11,12 @@ use tremplin_platform::repo::candidates::StoredCandidate;
 use tremplin_platform::repo::{memberships, users};
 use tremplin_platform::Ctx;
 
-/// What happened to the application.
-pub enum Event {
-    Created,
-}
-
-/// Queues the messages of `event` on `application`.
-pub fn application_event(
+/// Queues the messages announcing the new `application`.
+pub fn application_created(
     ctx: &Ctx,
     db: &Db,
     application: &Application,
     candidate: &StoredCandidate,
-    event: Event,
 ) -> Result<(), Error> {
     let base = outbox::app_url()?;
     let link = format!("{base}/candidature.html?id={}", application.id);
@@ -35,7 +29,6 @@ pub fn application_event(
         .sender_organization_name
         .clone()
         .unwrap_or_else(|| "le candidat lui-même".to_owned());
-    let Event::Created = event;
     let sender = users::find_by_id(db, &application.sender_user_id)?
         .ok_or_else(|| Error::internal("application sender"))?;
     let mut sent_to: Vec<String> = Vec::new();
