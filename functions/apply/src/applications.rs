@@ -9,7 +9,9 @@ use tremplin_domain::page::LIST_PAGE_SIZES;
 use tremplin_domain::{Error, FieldErrors, Invalid};
 use tremplin_platform::db::Db;
 use tremplin_platform::ids::new_id;
-use tremplin_platform::repo::applications::{self as repo, Application, Mailbox, NewApplication};
+use tremplin_platform::repo::applications::{
+    self as repo, Application, Mailbox, NewApplication, TargetedJob,
+};
 use tremplin_platform::repo::candidates::{self, StoredCandidate};
 use tremplin_platform::repo::diagnoses::Diagnosis;
 use tremplin_platform::repo::organizations::{self, Listing};
@@ -142,12 +144,8 @@ pub fn send(ctx: &Ctx) -> Result<Response, Error> {
                 now: &now,
             },
         )?;
-        // R-CAND-6 / R-PASS-10: the receiving structure sees the NIR; so does an authorized
-        // prescriber that sent the application.
-        candidates::add_contact(db, &candidate.id, &structure.organization.id, true, &now)?;
-        if let Some(sender) = &sender_organization {
-            candidates::add_contact(db, &candidate.id, sender, kind == SenderKind::Prescriber, &now)?;
-        }
+        // The boxes' totals and the contacts the application makes (R-CAND-6) follow by the
+        // triggers of migration 0008.
         // R-DIR-1: the structure's count of recent applications orders the directory.
         if let Some(cell) = structure.cell {
             directory_index::add_recent_application(
@@ -159,9 +157,33 @@ pub fn send(ctx: &Ctx) -> Result<Response, Error> {
         }
         let details = json!({"structure_id": structure.organization.id, "sender_kind": kind.as_str(), "jobs": job_ids.len()});
         ctx.audit(db, sender_organization.as_deref(), "send_application", "application", &id, details)?;
-        let application = repo::find(db, &id)?.ok_or_else(|| Error::internal("application just inserted"))?;
-        notify::application_created(ctx, db, &application, &candidate)?;
-        let mut response = json(201, &view(ctx, db, &party, &application, &candidate)?)?;
+        // What was just written, without reading it back.
+        let application = Application {
+            id: id.clone(),
+            candidate_id: candidate.id.clone(),
+            structure_id: structure.organization.id.clone(),
+            sender_kind: kind,
+            sender_user_id: party.user_id().to_owned(),
+            sender_organization_id: sender_organization.clone(),
+            state: application::State::New,
+            message,
+            diagnosis_shared: consent,
+            diagnosis_id: diagnosis.map(|d| d.summary.id),
+            cv_id: body.cv_id.clone(),
+            created_unix: ctx.clock.rule_instant(),
+            created_at: now.clone(),
+            updated_at: now,
+            candidate_first_name: candidate.candidate.first_name.clone(),
+            candidate_last_name: candidate.candidate.last_name.clone(),
+            structure_name: structure.organization.display_name().to_owned(),
+            structure_kind: structure.organization.kind.code().to_owned(),
+            sender_organization_name: party.organization().map(|o| o.profile.name.clone()),
+            sender_first_name: party.actor().user.first_name.clone(),
+            sender_last_name: party.actor().user.last_name.clone(),
+        };
+        notify::application_created(ctx, db, &application, &candidate, &party.actor().user.email)?;
+        let jobs = if job_ids.is_empty() { Vec::new() } else { repo::jobs(db, &id)? };
+        let mut response = json(201, &view(ctx, db, &party, &application, &candidate, jobs)?)?;
         response.set_header("location", format!("/api/v1/applications/{id}"));
         Ok(response)
     })
@@ -281,13 +303,13 @@ fn view(
     party: &Party<'_>,
     a: &Application,
     candidate: &StoredCandidate,
+    jobs: Vec<TargetedJob>,
 ) -> Result<Value, Error> {
     let side = side_of(party, a)?;
     let mut value = summary_json(a);
     value["message"] = json!(a.message);
     value["diagnosis_shared"] = json!(a.diagnosis_shared);
-    value["jobs"] =
-        serde_json::to_value(repo::jobs(db, &a.id)?).map_err(|e| Error::internal(e.to_string()))?;
+    value["jobs"] = serde_json::to_value(jobs).map_err(|e| Error::internal(e.to_string()))?;
     value["has_cv"] = json!(a.cv_id.is_some());
     value["cv_url"] = json!(a
         .cv_id
@@ -339,7 +361,8 @@ pub fn read(ctx: &Ctx) -> Result<Response, Error> {
     let application = repo::find(db, ctx.param("id"))?.ok_or_else(Error::not_found)?;
     let candidate = candidates::find(db, &application.candidate_id)?
         .ok_or_else(|| Error::internal("application candidate"))?;
-    json(200, &view(ctx, db, &party, &application, &candidate)?)
+    let jobs = repo::jobs(db, &application.id)?;
+    json(200, &view(ctx, db, &party, &application, &candidate, jobs)?)
 }
 
 /// The box a list request names: `sent` (any organization), `received` (structures); a

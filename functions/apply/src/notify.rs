@@ -8,7 +8,7 @@ use tremplin_platform::db::Db;
 use tremplin_platform::outbox::{self, Message};
 use tremplin_platform::repo::applications::Application;
 use tremplin_platform::repo::candidates::StoredCandidate;
-use tremplin_platform::repo::{memberships, users};
+use tremplin_platform::repo::memberships;
 use tremplin_platform::Ctx;
 
 /// Queues the messages announcing the new `application`.
@@ -17,6 +17,7 @@ pub fn application_created(
     db: &Db,
     application: &Application,
     candidate: &StoredCandidate,
+    sender_email: &str,
 ) -> Result<(), Error> {
     let base = outbox::app_url()?;
     let link = format!("{base}/candidature.html?id={}", application.id);
@@ -29,8 +30,6 @@ pub fn application_created(
         .sender_organization_name
         .clone()
         .unwrap_or_else(|| "le candidat lui-même".to_owned());
-    let sender = users::find_by_id(db, &application.sender_user_id)?
-        .ok_or_else(|| Error::internal("application sender"))?;
     let mut sent_to: Vec<String> = Vec::new();
     let mut send = |to: &str, subject: &str, text: &str| -> Result<(), Error> {
         let to = Email::parse(to).map_err(|e| Error::internal(format!("recipient: {e}")))?;
@@ -51,7 +50,7 @@ pub fn application_created(
         )
     };
     send(
-        &sender.email,
+        sender_email,
         &format!("Candidature envoyée à {structure}"),
         &format!(
             "Bonjour,\n\nLa candidature de {candidate_name} a bien été envoyée à {structure}.\n\

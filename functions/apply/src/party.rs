@@ -45,8 +45,12 @@ pub fn of(ctx: &Ctx) -> Result<Party<'_>, Error> {
 
 impl Party<'_> {
     pub fn user_id(&self) -> &str {
+        &self.actor().user.id
+    }
+
+    pub fn actor(&self) -> &Actor {
         match self {
-            Party::Professional { actor, .. } | Party::Candidate { actor, .. } => &actor.user.id,
+            Party::Professional { actor, .. } | Party::Candidate { actor, .. } => actor,
         }
     }
 

@@ -31,9 +31,8 @@ pub fn authenticate(ctx: &Ctx) -> Result<Actor, Error> {
     let token = bearer_token(ctx).ok_or(Error::Unauthenticated)?;
     let token_hash = sha256_hex(token.as_bytes());
     let db = ctx.db()?;
-    let user_id = sessions::active_user_id(db, &token_hash, ctx.clock.now_unix())?
+    let user = sessions::active_user(db, &token_hash, ctx.clock.now_unix())?
         .ok_or(Error::Unauthenticated)?;
-    let user = users::find_by_id(db, &user_id)?.ok_or(Error::Unauthenticated)?;
     Ok(Actor {
         memberships: memberships::active_for_user(db, &user.id)?,
         user,

@@ -38,6 +38,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "application_counts",
         include_str!("../migrations/0007_application_counts.sql"),
     ),
+    (
+        8,
+        "application_triggers",
+        include_str!("../migrations/0008_application_triggers.sql"),
+    ),
 ];
 
 pub const LATEST_VERSION: i64 = MIGRATIONS[MIGRATIONS.len() - 1].0;

@@ -77,8 +77,35 @@ impl Connection {
 
     async fn run(&self, sql: String, params: Vec<Value>) -> Result<Result<Rows, Error>> {
         let conn = self.clone();
-        Ok(tokio::task::spawn_blocking(move || conn.query(&sql, params)).await?)
+        Ok(tokio::task::spawn_blocking(move || {
+            if !trace_enabled() {
+                return conn.query(&sql, params);
+            }
+            let started = std::time::Instant::now();
+            let rows = conn.query(&sql, params);
+            let statement: String = sql.split_whitespace().collect::<Vec<_>>().join(" ");
+            eprintln!(
+                "sql {:>7} µs at {:>12} µs {}",
+                started.elapsed().as_micros(),
+                trace_epoch().elapsed().as_micros(),
+                statement.chars().take(110).collect::<String>()
+            );
+            rows
+        })
+        .await?)
     }
+}
+
+fn trace_epoch() -> std::time::Instant {
+    static EPOCH: OnceLock<std::time::Instant> = OnceLock::new();
+    *EPOCH.get_or_init(std::time::Instant::now)
+}
+
+/// `TREMPLIN_SQL_TRACE=1`: each statement's time on stderr, to find where a request spends it
+/// (`make bench` figures say how long; this says which statement).
+fn trace_enabled() -> bool {
+    static ENABLED: OnceLock<bool> = OnceLock::new();
+    *ENABLED.get_or_init(|| std::env::var_os("TREMPLIN_SQL_TRACE").is_some())
 }
 
 fn to_value(v: ValueRef<'_>) -> Value {

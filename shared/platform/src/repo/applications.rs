@@ -52,9 +52,6 @@ const COUNT_BOX: &str = "SELECT COALESCE(SUM(n), 0) AS n FROM application_counts
     WHERE owner_id = ?1 AND box = ?2";
 const COUNT_BOX_STATES: &str = "SELECT COALESCE(SUM(n), 0) AS n FROM application_counts \
     WHERE owner_id = ?1 AND box = ?2 AND state IN (SELECT value FROM json_each(?3))";
-/// One more (or, with a negative ?4, fewer) application in a box's state.
-const ADD_TO_COUNT: &str = "INSERT INTO application_counts (owner_id, box, state, n) \
-    VALUES (?1, ?2, ?3, ?4) ON CONFLICT (owner_id, box, state) DO UPDATE SET n = n + excluded.n";
 /// R-APPLY-10 export: an organization's applications sent in `[?2, ?3)` (unix seconds), oldest
 /// first, through the boxes' indexes.
 const MONTH_SENT: &str = select_application!(
@@ -195,7 +192,7 @@ pub fn insert(db: &Db, new: &NewApplication<'_>) -> Result<(), Error> {
     for job_id in new.job_ids {
         db.execute(INSERT_JOB, &[text(new.id), text(job_id.as_str())])?;
     }
-    add_to_counts(db, new, State::New, 1)
+    Ok(())
 }
 
 pub fn find(db: &Db, id: &str) -> Result<Option<Application>, Error> {
@@ -265,12 +262,6 @@ pub fn page(
 }
 
 impl<'a> Mailbox<'a> {
-    fn owner(self) -> &'a str {
-        match self {
-            Mailbox::Sent(id) | Mailbox::Received(id) | Mailbox::OfCandidate(id) => id,
-        }
-    }
-
     /// Its name in `application_counts`.
     fn name(self) -> &'static str {
         match self {
@@ -279,32 +270,6 @@ impl<'a> Mailbox<'a> {
             Mailbox::OfCandidate(_) => "candidate",
         }
     }
-}
-
-/// Moves `delta` applications of `state` into (or out of) the boxes they appear in.
-fn add_to_counts(
-    db: &Db,
-    application: &NewApplication<'_>,
-    state: State,
-    delta: i64,
-) -> Result<(), Error> {
-    let mut boxes = vec![
-        Mailbox::Received(application.structure_id),
-        Mailbox::OfCandidate(application.candidate_id),
-    ];
-    if let Some(sender) = application.sender_organization_id {
-        boxes.push(Mailbox::Sent(sender));
-    }
-    for of in boxes {
-        let params = [
-            text(of.owner()),
-            text(of.name()),
-            text(state.as_str()),
-            int(delta),
-        ];
-        db.execute(ADD_TO_COUNT, &params)?;
-    }
-    Ok(())
 }
 
 /// The applications of an organization's box sent in `[from, to)` (unix seconds).

@@ -36,36 +36,6 @@ const INSERT_APPLICATIONS: &str = "INSERT INTO applications (id, candidate_id, s
     json_extract(value, '$.diagnosis_shared'), json_extract(value, '$.created_unix'), \
     json_extract(value, '$.created_at'), json_extract(value, '$.created_at'), 1 \
     FROM json_each(?1) WHERE true ON CONFLICT (id) DO NOTHING";
-/// The boxes' totals (0007) of the rows of ?1 not there yet, as sending keeps them: run before
-/// [`INSERT_APPLICATIONS`].
-const ADD_TO_COUNTS: &str = "INSERT INTO application_counts (owner_id, box, state, n) \
-    SELECT owner, box, state, COUNT(*) FROM ( \
-        SELECT json_extract(value, '$.sender_organization_id') AS owner, 'sent' AS box, \
-            json_extract(value, '$.state') AS state, json_extract(value, '$.id') AS id \
-            FROM json_each(?1) WHERE json_extract(value, '$.sender_organization_id') IS NOT NULL \
-        UNION ALL SELECT json_extract(value, '$.structure_id'), 'received', \
-            json_extract(value, '$.state'), json_extract(value, '$.id') FROM json_each(?1) \
-        UNION ALL SELECT json_extract(value, '$.candidate_id'), 'candidate', \
-            json_extract(value, '$.state'), json_extract(value, '$.id') FROM json_each(?1) \
-    ) AS batch WHERE NOT EXISTS (SELECT 1 FROM applications a WHERE a.id = batch.id) \
-    GROUP BY owner, box, state \
-    ON CONFLICT (owner_id, box, state) DO UPDATE SET n = n + excluded.n";
-/// R-CAND-6 / R-PASS-10, as sending does: the receiving structure knows the candidate and sees
-/// the NIR; so does the sending organization, which sees it if it is an authorized prescriber.
-/// Knowing never narrows (`sees_nir` only turns on); `since` is the first application's time.
-const UPSERT_STRUCTURE_CONTACTS: &str = "INSERT INTO candidate_organizations \
-    (candidate_id, organization_id, sees_nir, since) \
-    SELECT json_extract(value, '$.candidate_id'), json_extract(value, '$.structure_id'), 1, \
-    json_extract(value, '$.created_at') FROM json_each(?1) WHERE true \
-    ON CONFLICT (organization_id, candidate_id) DO UPDATE SET sees_nir = 1, \
-    since = min(since, excluded.since)";
-const UPSERT_SENDER_CONTACTS: &str = "INSERT INTO candidate_organizations \
-    (candidate_id, organization_id, sees_nir, since) \
-    SELECT json_extract(value, '$.candidate_id'), json_extract(value, '$.sender_organization_id'), \
-    json_extract(value, '$.sender_kind') = 'prescriber', json_extract(value, '$.created_at') \
-    FROM json_each(?1) WHERE json_extract(value, '$.sender_organization_id') IS NOT NULL \
-    ON CONFLICT (organization_id, candidate_id) DO UPDATE \
-    SET sees_nir = max(sees_nir, excluded.sees_nir), since = min(since, excluded.since)";
 const CHANGES: &str = "SELECT changes() AS n";
 /// ?1: `[{"siret", "kind"}]`; the synthetic organizations among them.
 const SYNTHETIC_ORGANIZATIONS: &str = "SELECT o.siret, o.kind, o.id \
@@ -135,15 +105,11 @@ pub fn organization_categories(db: &Db, ids: &str) -> Result<Vec<(String, String
         .map(|row| Ok((row.text("id")?, row.text("category")?)))
 }
 
-/// Inserts the applications of `rows` (a JSON array) whose id is new, and records the contacts
-/// they make (R-CAND-6); how many applications were inserted.
+/// Inserts the applications of `rows` (a JSON array) whose id is new; how many were inserted.
+/// The boxes' totals and the contacts they make (R-CAND-6) follow by the triggers of 0008.
 pub fn insert_applications(db: &Db, rows: &str) -> Result<i64, Error> {
-    db.execute(ADD_TO_COUNTS, &[text(rows)])?;
     db.execute(INSERT_APPLICATIONS, &[text(rows)])?;
-    let created = changes(db)?;
-    db.execute(UPSERT_STRUCTURE_CONTACTS, &[text(rows)])?;
-    db.execute(UPSERT_SENDER_CONTACTS, &[text(rows)])?;
-    Ok(created)
+    changes(db)
 }
 
 /// `(siret, kind, id)` of the synthetic organizations among `keys` (`[{"siret", "kind"}]`).

@@ -23,7 +23,7 @@ pub struct User {
 }
 
 impl User {
-    fn from_row(row: &Row<'_>) -> Result<User, Error> {
+    pub(crate) fn from_row(row: &Row<'_>) -> Result<User, Error> {
         Ok(User {
             id: row.text("id")?,
             email: row.text("email")?,

@@ -2,7 +2,9 @@
 //! through the bundled host on 127.0.0.1, each next to the hello-world component measured in the
 //! same run, and write endpoints next to the durable-write floor (one INSERT in one transaction,
 //! SPIN.md). `BENCH_JOURNAL=wal` runs it with SQLite's write-ahead log instead of Spin's default
-//! journal; `BENCH_STATE_DIR=<folder>` keeps the database there. `directory` and `apply` first load (once) the reference data, the synthetic national
+//! journal; `BENCH_STATE_DIR=<folder>` keeps the database there; `BENCH_LOADED=<file>` keeps a
+//! copy of the database as loaded (before any measure) and, when that file exists, starts from it
+//! instead of loading again (for `apply` and `directory`, which load for about 14 minutes). `directory` and `apply` first load (once) the reference data, the synthetic national
 //! directory and the synthetic candidates and applications with `tremplin-load --synthetic`
 //! (through the administration endpoints, as in production; `BENCH_SCALE` is its
 //! `--synthetic-scale`, 1.0 by default: 300,000 candidates and 1,000,000 applications).
@@ -298,6 +300,19 @@ fn main() -> Result<()> {
         None => temporary.path().to_path_buf(),
     };
     std::fs::create_dir_all(&state)?;
+    let database = state.join("sqlite_db.db");
+    let snapshot = std::env::var_os("BENCH_LOADED").map(std::path::PathBuf::from);
+    let reused = match &snapshot {
+        Some(file) if file.exists() => {
+            std::fs::copy(file, &database)
+                .with_context(|| format!("copying {}", file.display()))?;
+            // On disk before measuring: the copy's writeback would slow the floors' syncs.
+            std::fs::File::open(&database)?.sync_all()?;
+            println!("database copied from {}", file.display());
+            true
+        }
+        _ => false,
+    };
     let loaded = Instant::now();
     let host = tremplin_host::Runtime::load(&bench_manifest()?)?;
     println!(
@@ -314,7 +329,7 @@ fn main() -> Result<()> {
     // BENCH_JOURNAL=wal measures what SQLite's write-ahead log changes (SPIN.md: Spin's default
     // is the rollback journal; the setting is stored in the database file).
     if let Ok(mode) = std::env::var("BENCH_JOURNAL") {
-        let db = rusqlite::Connection::open(state.join("sqlite_db.db"))?;
+        let db = rusqlite::Connection::open(&database)?;
         let set: String = db.query_row(&format!("PRAGMA journal_mode = {mode}"), [], |row| {
             row.get(0)
         })?;
@@ -325,18 +340,22 @@ fn main() -> Result<()> {
     runtime.spawn(app.serve_listener(listener, std::future::pending()));
 
     let mut setup = Client::connect(addr)?;
-    let bootstrap = json!({"email": ADMIN_EMAIL, "password": PASSWORD, "first_name": "Bench", "last_name": "Admin"});
-    let (status, created) = setup.send(
-        "POST",
-        "/api/v1/admin/bootstrap",
-        Some(BOOTSTRAP_TOKEN),
-        &bootstrap.to_string(),
-    )?;
-    anyhow::ensure!(status == 201, "bootstrap answered {status}");
-    let administration = serde_json::from_slice::<serde_json::Value>(&created)?["organization_id"]
-        .as_str()
-        .context("organization_id")?
-        .to_owned();
+    let administration = if reused {
+        session(addr, ADMIN_EMAIL, PASSWORD)?.1
+    } else {
+        let bootstrap = json!({"email": ADMIN_EMAIL, "password": PASSWORD, "first_name": "Bench", "last_name": "Admin"});
+        let (status, created) = setup.send(
+            "POST",
+            "/api/v1/admin/bootstrap",
+            Some(BOOTSTRAP_TOKEN),
+            &bootstrap.to_string(),
+        )?;
+        anyhow::ensure!(status == 201, "bootstrap answered {status}");
+        serde_json::from_slice::<serde_json::Value>(&created)?["organization_id"]
+            .as_str()
+            .context("organization_id")?
+            .to_owned()
+    };
     // Warm-up: first instantiation of each component, migrations.
     for path in ["/bench/hello", "/api/v1/health", "/api/v1/cities?q=pa"] {
         setup.send("GET", path, None, "")?;
@@ -345,8 +364,14 @@ fn main() -> Result<()> {
     if wants("foundation") {
         foundation(addr, requests, &administration)?;
     }
-    if wants("directory") || wants("apply") {
+    if (wants("directory") || wants("apply")) && !reused {
         load_synthetic(addr)?;
+        if let Some(file) = &snapshot {
+            // Nothing writes between the loader's last commit and here (rollback journal).
+            std::fs::copy(&database, file)
+                .with_context(|| format!("keeping the loaded database in {}", file.display()))?;
+            println!("loaded database kept in {}", file.display());
+        }
     }
     if wants("directory") {
         directory(addr, requests)?;

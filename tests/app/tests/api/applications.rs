@@ -794,3 +794,81 @@ async fn a_retried_send_with_its_idempotency_key_gets_the_first_answer_and_sends
         "no second round of notifications"
     );
 }
+
+/// The boxes' totals (0007) are kept by the triggers of 0008, on insert and on every state
+/// change; the decide component's transitions (issue 8) are stood in for here by an UPDATE of
+/// the state, as any writer would do it.
+#[tokio::test]
+async fn the_boxes_totals_follow_every_insert_and_state_change_as_a_recount_of_the_rows() {
+    let app = TestApp::spawn_with(&[("today", "2026-03-02T09:00:00Z")]).await;
+    let (ml, aci, candidate) = setup(&app, "ML", Some("VALIDATED"), "ACI").await;
+    let ei = app.organization("structure", "EI", None).await;
+    let first = app
+        .apply(&ml.member.token, &aci.id, &candidate)
+        .await
+        .ok(201);
+    app.apply(&ml.member.token, &ei.id, &candidate)
+        .await
+        .ok(201);
+    app.outbox_settled().await;
+    let db = app.db();
+    let id = first["id"].as_str().unwrap();
+    db.execute(
+        "UPDATE applications SET state = 'refused' WHERE id = ?1",
+        [id],
+    )
+    .unwrap();
+    // Another column changing moves nothing.
+    db.execute(
+        "UPDATE applications SET message = 'Autre message.' WHERE id = ?1",
+        [id],
+    )
+    .unwrap();
+    let box_count = |token: &str, query: &str| {
+        let path = format!("/api/v1/applications?{query}");
+        let token = token.to_owned();
+        let app = &app;
+        async move { app.get(&path).bearer(&token).send().await.ok(200)["count"].clone() }
+    };
+    assert_eq!(box_count(&ml.member.token, "box=sent").await, 2);
+    assert_eq!(
+        box_count(&ml.member.token, "box=sent&state=refused").await,
+        1
+    );
+    assert_eq!(box_count(&ml.member.token, "box=sent&state=new").await, 1);
+    assert_eq!(
+        box_count(&aci.member.token, "box=received&state=new").await,
+        0
+    );
+    assert_eq!(
+        box_count(&aci.member.token, "box=received&state=refused").await,
+        1
+    );
+    assert_eq!(
+        box_count(&ei.member.token, "box=received&state=new").await,
+        1
+    );
+    // Every total, the candidates' boxes included, is what counting the rows gives.
+    let totals = |sql: &str| -> Vec<(String, String, String, i64)> {
+        let mut statement = db.prepare(sql).unwrap();
+        statement
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    };
+    let kept = totals(
+        "SELECT owner_id, box, state, n FROM application_counts WHERE n > 0 \
+         ORDER BY owner_id, box, state",
+    );
+    let recounted = totals(
+        "SELECT owner, box, state, COUNT(*) FROM ( \
+           SELECT sender_organization_id AS owner, 'sent' AS box, state FROM applications \
+             WHERE sender_organization_id IS NOT NULL \
+           UNION ALL SELECT structure_id, 'received', state FROM applications \
+           UNION ALL SELECT candidate_id, 'candidate', state FROM applications) \
+         GROUP BY owner, box, state ORDER BY owner, box, state",
+    );
+    assert_eq!(kept, recounted);
+    assert_eq!(kept.len(), 6, "{kept:?}");
+}
