@@ -3,7 +3,7 @@
 
 use crate::http::Ctx;
 use crate::ids::sha256_hex;
-use crate::repo::{memberships, organizations::Organization, sessions, users};
+use crate::repo::{memberships, organizations::Organization, users};
 use tremplin_domain::organization::{self, Category, OrgAction, Role};
 use tremplin_domain::{Error, FieldErrors};
 
@@ -31,10 +31,10 @@ pub fn authenticate(ctx: &Ctx) -> Result<Actor, Error> {
     let token = bearer_token(ctx).ok_or(Error::Unauthenticated)?;
     let token_hash = sha256_hex(token.as_bytes());
     let db = ctx.db()?;
-    let user = sessions::active_user(db, &token_hash, ctx.clock.now_unix())?
+    let (user, memberships) = memberships::session_actor(db, &token_hash, ctx.clock.now_unix())?
         .ok_or(Error::Unauthenticated)?;
     Ok(Actor {
-        memberships: memberships::active_for_user(db, &user.id)?,
+        memberships,
         user,
         token_hash,
         requested_organization: ctx.header("x-organization").map(str::to_owned),

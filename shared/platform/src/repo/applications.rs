@@ -7,47 +7,59 @@ use tremplin_domain::application::{SenderKind, State};
 use tremplin_domain::Error;
 
 /// The columns every projection of an application shares, with the names its parties read.
+macro_rules! application_columns {
+    () => {
+        "a.id, a.candidate_id, a.structure_id, a.sender_kind, a.sender_user_id, \
+        a.sender_organization_id, a.state, a.message, a.diagnosis_shared, a.diagnosis_id, a.cv_id, \
+        a.created_unix, a.created_at, a.updated_at, \
+        c.first_name AS candidate_first_name, c.last_name AS candidate_last_name, \
+        s.name AS structure_name, s.brand AS structure_brand, s.kind AS structure_kind, \
+        so.name AS sender_organization_name, \
+        u.first_name AS sender_first_name, u.last_name AS sender_last_name \
+        FROM applications a JOIN candidates c ON c.id = a.candidate_id \
+        JOIN organizations s ON s.id = a.structure_id \
+        LEFT JOIN organizations so ON so.id = a.sender_organization_id \
+        JOIN users u ON u.id = a.sender_user_id "
+    };
+}
 macro_rules! select_application {
-    ($($tail:literal),*) => {
+    ($tail:literal) => {
+        concat!("SELECT ", application_columns!(), $tail)
+    };
+}
+/// A page of a box, each row with the box's total (`box_total`) from `application_counts`
+/// (0007, kept by the triggers of 0008), never by counting the box: one statement for the page
+/// and its count. ?1 owner, ?2 limit, ?3 offset, ?4 the box's name, ?5 the states (JSON).
+macro_rules! page_of_box {
+    (every state, $where:literal) => {
         concat!(
-            "SELECT a.id, a.candidate_id, a.structure_id, a.sender_kind, a.sender_user_id, \
-            a.sender_organization_id, a.state, a.message, a.diagnosis_shared, a.diagnosis_id, a.cv_id, \
-            a.created_unix, a.created_at, a.updated_at, \
-            c.first_name AS candidate_first_name, c.last_name AS candidate_last_name, \
-            s.name AS structure_name, s.brand AS structure_brand, s.kind AS structure_kind, \
-            so.name AS sender_organization_name, \
-            u.first_name AS sender_first_name, u.last_name AS sender_last_name \
-            FROM applications a JOIN candidates c ON c.id = a.candidate_id \
-            JOIN organizations s ON s.id = a.structure_id \
-            LEFT JOIN organizations so ON so.id = a.sender_organization_id \
-            JOIN users u ON u.id = a.sender_user_id ",
-            $($tail),*
+            "SELECT (SELECT COALESCE(SUM(n), 0) FROM application_counts \
+            WHERE owner_id = ?1 AND box = ?4) AS box_total, ",
+            application_columns!(),
+            $where,
+            " ORDER BY a.created_unix DESC, a.id DESC LIMIT ?2 OFFSET ?3"
+        )
+    };
+    (some states, $where:literal) => {
+        concat!(
+            "SELECT (SELECT COALESCE(SUM(n), 0) FROM application_counts \
+            WHERE owner_id = ?1 AND box = ?4 AND state IN (SELECT value FROM json_each(?5))) \
+            AS box_total, ",
+            application_columns!(),
+            $where,
+            " AND a.state IN (SELECT value FROM json_each(?5)) \
+            ORDER BY a.created_unix DESC, a.id DESC LIMIT ?2 OFFSET ?3"
         )
     };
 }
 const SELECT_ONE: &str = select_application!("WHERE a.id = ?");
-const PAGE_SENT: &str = select_application!(
-    "WHERE a.sender_organization_id = ?1 ORDER BY a.created_unix DESC, a.id DESC LIMIT ?2 OFFSET ?3"
-);
-const PAGE_SENT_STATES: &str = select_application!(
-    "WHERE a.sender_organization_id = ?1 AND a.state IN (SELECT value FROM json_each(?4)) \
-    ORDER BY a.created_unix DESC, a.id DESC LIMIT ?2 OFFSET ?3"
-);
-const PAGE_RECEIVED: &str = select_application!(
-    "WHERE a.structure_id = ?1 ORDER BY a.created_unix DESC, a.id DESC LIMIT ?2 OFFSET ?3"
-);
-const PAGE_RECEIVED_STATES: &str = select_application!(
-    "WHERE a.structure_id = ?1 AND a.state IN (SELECT value FROM json_each(?4)) \
-    ORDER BY a.created_unix DESC, a.id DESC LIMIT ?2 OFFSET ?3"
-);
-const PAGE_OF_CANDIDATE: &str = select_application!(
-    "WHERE a.candidate_id = ?1 ORDER BY a.created_unix DESC, a.id DESC LIMIT ?2 OFFSET ?3"
-);
-const PAGE_OF_CANDIDATE_STATES: &str = select_application!(
-    "WHERE a.candidate_id = ?1 AND a.state IN (SELECT value FROM json_each(?4)) \
-    ORDER BY a.created_unix DESC, a.id DESC LIMIT ?2 OFFSET ?3"
-);
-/// A box's total, from `application_counts` (0007), never by counting the box.
+const PAGE_SENT: &str = page_of_box!(every state, "WHERE a.sender_organization_id = ?1");
+const PAGE_SENT_STATES: &str = page_of_box!(some states, "WHERE a.sender_organization_id = ?1");
+const PAGE_RECEIVED: &str = page_of_box!(every state, "WHERE a.structure_id = ?1");
+const PAGE_RECEIVED_STATES: &str = page_of_box!(some states, "WHERE a.structure_id = ?1");
+const PAGE_OF_CANDIDATE: &str = page_of_box!(every state, "WHERE a.candidate_id = ?1");
+const PAGE_OF_CANDIDATE_STATES: &str = page_of_box!(some states, "WHERE a.candidate_id = ?1");
+/// A box's total when its page is empty (past the last page, or an empty box).
 const COUNT_BOX: &str = "SELECT COALESCE(SUM(n), 0) AS n FROM application_counts \
     WHERE owner_id = ?1 AND box = ?2";
 const COUNT_BOX_STATES: &str = "SELECT COALESCE(SUM(n), 0) AS n FROM application_counts \
@@ -242,22 +254,31 @@ pub fn page(
     };
     let states: Vec<&str> = states.iter().map(|s| s.as_str()).collect();
     let states = serde_json::to_string(&states).map_err(|e| Error::internal(e.to_string()))?;
-    let mut params = vec![text(owner), int(limit), int(offset)];
-    let mut count_params = vec![text(owner), text(of.name())];
-    let count_sql = if states == "[]" {
-        COUNT_BOX
-    } else {
+    let every_state = states == "[]";
+    let mut params = vec![text(owner), int(limit), int(offset), text(of.name())];
+    if !every_state {
         params.push(text(states.as_str()));
-        count_params.push(text(states));
-        COUNT_BOX_STATES
+    }
+    let page = db.query(page_sql, &params)?;
+    let rows = page.map(Application::from_row)?;
+    let count = match page.first() {
+        Some(row) => row.int("box_total")?,
+        None => {
+            let (count_sql, count_params) = if every_state {
+                (COUNT_BOX, vec![text(owner), text(of.name())])
+            } else {
+                (
+                    COUNT_BOX_STATES,
+                    vec![text(owner), text(of.name()), text(states)],
+                )
+            };
+            db.query(count_sql, &count_params)?
+                .first()
+                .map(|r| r.int("n"))
+                .transpose()?
+                .unwrap_or(0)
+        }
     };
-    let rows = db.query(page_sql, &params)?.map(Application::from_row)?;
-    let count = db
-        .query(count_sql, &count_params)?
-        .first()
-        .map(|r| r.int("n"))
-        .transpose()?
-        .unwrap_or(0);
     Ok((rows, count))
 }
 

@@ -3,16 +3,45 @@
 
 use crate::db::{int, text, Db, Row};
 use crate::repo::organizations::Organization;
+use crate::repo::users::User;
 use tremplin_domain::organization::Role;
 use tremplin_domain::page::Page;
 use tremplin_domain::Error;
 
-const SELECT_ACTIVE_FOR_USER: &str = "SELECT o.id, o.category, o.kind, o.siret, o.name, o.brand, \
-    o.address_line_1, o.address_line_2, o.post_code, o.city_insee, o.city_name, o.department, o.latitude, \
-    o.longitude, o.phone, o.email, o.website, o.description, o.authorization_status, \
-    o.authorization_valid_until, o.is_demo, m.role \
-    FROM memberships m JOIN organizations o ON o.id = m.organization_id \
-    WHERE m.user_id = ? AND m.status = 'active' ORDER BY o.name, o.id";
+/// The organization and role of each of a user's active memberships, after `$head` columns and
+/// before the `$tail` that says whose.
+macro_rules! select_memberships {
+    ($head:literal, $tail:literal) => {
+        concat!(
+            "SELECT ",
+            $head,
+            "o.id, o.category, o.kind, o.siret, o.name, o.brand, o.address_line_1, \
+            o.address_line_2, o.post_code, o.city_insee, o.city_name, o.department, o.latitude, \
+            o.longitude, o.phone, o.email, o.website, o.description, o.authorization_status, \
+            o.authorization_valid_until, o.is_demo, m.role ",
+            $tail
+        )
+    };
+}
+
+const SELECT_ACTIVE_FOR_USER: &str = select_memberships!(
+    "",
+    "FROM memberships m JOIN organizations o ON o.id = m.organization_id \
+    WHERE m.user_id = ? AND m.status = 'active' ORDER BY o.name, o.id"
+);
+/// Authentication in one statement (every authenticated request runs it): the user of a live
+/// token (not revoked, not expired, user active), one row per active membership, or one row
+/// without organization when there is none.
+const SELECT_SESSION_ACTOR: &str = select_memberships!(
+    "u.id AS user_id, u.email AS user_email, u.first_name AS user_first_name, \
+    u.last_name AS user_last_name, u.password_hash AS user_password_hash, \
+    u.is_active AS user_is_active, ",
+    "FROM api_sessions s JOIN users u ON u.id = s.user_id \
+    LEFT JOIN memberships m ON m.user_id = u.id AND m.status = 'active' \
+    LEFT JOIN organizations o ON o.id = m.organization_id \
+    WHERE s.token_hash = ? AND s.revoked_at IS NULL AND s.expires_at > ? AND u.is_active = 1 \
+    ORDER BY o.name, o.id"
+);
 const SELECT_ONE: &str = "SELECT user_id, organization_id, role, status FROM memberships \
     WHERE organization_id = ? AND user_id = ?";
 const SELECT_FOR_ORGANIZATION: &str = "SELECT u.id, u.email, u.first_name, u.last_name, m.role, \
@@ -82,6 +111,26 @@ pub struct Member {
 
 fn role(row: &Row<'_>) -> Result<Role, Error> {
     Role::parse(&row.text("role")?).map_err(|e| Error::internal(format!("memberships.role: {e}")))
+}
+
+/// The user of a live session token and the organizations they act for, with their role in each.
+pub fn session_actor(
+    db: &Db,
+    token_hash: &str,
+    now_unix: i64,
+) -> Result<Option<(User, Vec<(Organization, Role)>)>, Error> {
+    let rows = db.query(SELECT_SESSION_ACTOR, &[text(token_hash), int(now_unix)])?;
+    let Some(first) = rows.first() else {
+        return Ok(None);
+    };
+    let user = User::from_row_as(&first, "user_")?;
+    let mut memberships = Vec::new();
+    for row in rows.iter() {
+        if row.opt_text("role")?.is_some() {
+            memberships.push((Organization::from_row(&row)?, role(&row)?));
+        }
+    }
+    Ok(Some((user, memberships)))
 }
 
 /// The organizations a user acts for, with their role in each.

@@ -23,14 +23,20 @@ pub struct User {
 }
 
 impl User {
-    pub(crate) fn from_row(row: &Row<'_>) -> Result<User, Error> {
+    fn from_row(row: &Row<'_>) -> Result<User, Error> {
+        User::from_row_as(row, "")
+    }
+
+    /// From columns named with `prefix` (a join whose other table has an `id` and an `email`).
+    pub(crate) fn from_row_as(row: &Row<'_>, prefix: &str) -> Result<User, Error> {
+        let column = |name: &str| format!("{prefix}{name}");
         Ok(User {
-            id: row.text("id")?,
-            email: row.text("email")?,
-            first_name: row.text("first_name")?,
-            last_name: row.text("last_name")?,
-            password_hash: row.text("password_hash")?,
-            is_active: row.bool("is_active")?,
+            id: row.text(&column("id"))?,
+            email: row.text(&column("email"))?,
+            first_name: row.text(&column("first_name"))?,
+            last_name: row.text(&column("last_name"))?,
+            password_hash: row.text(&column("password_hash"))?,
+            is_active: row.bool(&column("is_active"))?,
         })
     }
 

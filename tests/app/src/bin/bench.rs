@@ -377,7 +377,7 @@ fn main() -> Result<()> {
         directory(addr, requests)?;
     }
     if wants("apply") {
-        apply(addr, requests)?;
+        apply(addr, requests, &state)?;
     }
     Ok(())
 }
@@ -613,7 +613,7 @@ fn result_ids(list: &serde_json::Value) -> Vec<String> {
 /// application as a member of the busiest prescriber organization, the sent box (page 1) of that
 /// organization and the received box (page 1) of the busiest structure, with 1 and 4 clients,
 /// next to `GET /api/v1/health` (read floor) and the write floor of the same run.
-fn apply(addr: SocketAddr, requests: usize) -> Result<()> {
+fn apply(addr: SocketAddr, requests: usize, state: &std::path::Path) -> Result<()> {
     let (prescriber, _) = session(addr, SYNTHETIC_PRESCRIBER, SYNTHETIC_PASSWORD)?;
     let (structure, _) = session(addr, SYNTHETIC_STRUCTURE, SYNTHETIC_PASSWORD)?;
     let sent_box = "/api/v1/applications?box=sent&page=1";
@@ -738,6 +738,7 @@ fn apply(addr: SocketAddr, requests: usize) -> Result<()> {
         received.print(Some(&health));
         checks.push((clients, health, floor, send, sent, received));
     }
+    sqlite_alone(state)?;
     println!("\ntargets (issue 7): sending median ≤ 1.5× write floor; boxes median ≤ 2× health; every p99 ≤ 40 ms");
     let ms = |d: Duration| d.as_secs_f64() * 1e3;
     let mut missed = 0;
@@ -783,6 +784,65 @@ fn apply(addr: SocketAddr, requests: usize) -> Result<()> {
         } else {
             format!("{missed} target(s) missed")
         }
+    );
+    Ok(())
+}
+
+/// What SQLite alone costs, outside any component: the write floor's transaction next to one
+/// holding only the INSERT of an application (its table, five indexes and the triggers of
+/// 0008), each on a new connection as Spin opens one per request. The send's ratio to the floor
+/// cannot go below this one: it is the part no request handling can remove.
+fn sqlite_alone(state: &std::path::Path) -> Result<()> {
+    let database = state.join("sqlite_db.db");
+    let sample: (String, String, String, String) = rusqlite::Connection::open(&database)?
+        .query_row(
+            "SELECT candidate_id, structure_id, sender_user_id, sender_organization_id \
+             FROM applications WHERE sender_organization_id IS NOT NULL LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )?;
+    let transaction = |insert: &dyn Fn(&rusqlite::Connection) -> rusqlite::Result<usize>| {
+        let started = Instant::now();
+        let conn = rusqlite::Connection::open(&database)?;
+        conn.execute_batch("BEGIN IMMEDIATE")?;
+        insert(&conn)?;
+        conn.execute_batch("COMMIT")?;
+        Ok::<_, anyhow::Error>(started.elapsed())
+    };
+    let (mut floor, mut application) = (Vec::new(), Vec::new());
+    for i in 0..300 {
+        floor.push(transaction(&|c| {
+            c.execute(
+                "INSERT INTO bench_writes (payload) VALUES ('sqlite alone')",
+                [],
+            )
+        })?);
+        application.push(transaction(&|c| {
+            c.execute(
+                "INSERT INTO applications (id, candidate_id, structure_id, sender_kind, \
+                 sender_user_id, sender_organization_id, message, diagnosis_shared, created_unix, \
+                 created_at, updated_at, is_synthetic) \
+                 VALUES (?1, ?2, ?3, 'prescriber', ?4, ?5, 'Mesure de SQLite seul.', 1, \
+                 unixepoch(), '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', 1)",
+                rusqlite::params![
+                    format!("app_sqlite_alone_{}_{i}", std::process::id()),
+                    sample.0,
+                    sample.1,
+                    sample.2,
+                    sample.3
+                ],
+            )
+        })?);
+    }
+    let median = |v: &mut Vec<Duration>| {
+        v.sort();
+        v[v.len() / 2].as_secs_f64() * 1e3
+    };
+    let (floor, application) = (median(&mut floor), median(&mut application));
+    println!(
+        "\nSQLite alone (rusqlite, new connection each): the floor's transaction {floor:.3} ms, \
+         one application's INSERT in its transaction {application:.3} ms ({:.2}×)",
+        application / floor
     );
     Ok(())
 }
