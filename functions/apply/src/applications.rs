@@ -157,7 +157,8 @@ pub fn send(ctx: &Ctx) -> Result<Response, Error> {
         }
         let details = json!({"structure_id": structure.organization.id, "sender_kind": kind.as_str(), "jobs": job_ids.len()});
         ctx.audit(db, sender_organization.as_deref(), "send_application", "application", &id, details)?;
-        // What was just written, without reading it back.
+        // What was just written, without reading it back (but the jobs' titles); the names are
+        // those read before the write lock, as a GET at the same moment would show them.
         let application = Application {
             id: id.clone(),
             candidate_id: candidate.id.clone(),

@@ -12,7 +12,8 @@ use crate::migrations;
 /// The longest a request waits, in total, for SQLite's locks held by other requests; then it
 /// gets a 503 with `Retry-After` and has changed nothing. Spin's SQLite (rusqlite) waits up to
 /// 5 s per statement by default (SQLite's busy timeout); the connection's busy timeout is set to
-/// what is left of this budget instead, so the waits of all attempts add up to at most this.
+/// what is left of this budget instead (at most [`BEGIN_POLL`] for each try of `BEGIN
+/// IMMEDIATE`), so the waits of all attempts add up to at most this.
 const LOCK_WAIT_BUDGET: Duration = Duration::from_secs(3);
 /// A writer waiting for the write lock tries `BEGIN IMMEDIATE` again every this often, SQLite's
 /// busy handler sleeping in between. Left to the busy handler alone, the sleeps grow to 100 ms
@@ -135,14 +136,21 @@ impl Db {
 
     fn begin_immediate(&self) -> Result<(), DbError> {
         loop {
+            let tried = Instant::now();
             match self.timed(BEGIN_POLL, || self.execute("BEGIN IMMEDIATE", &[])) {
                 Err(error) if error.is_locked() && !self.lock_wait_left.get().is_zero() => {
-                    // SQLite waited BEGIN_POLL already, unless the database ignores our
-                    // busy timeout: then pause here.
-                    if self.busy_timeout.get().is_none() {
+                    // SQLite's busy handler waited BEGIN_POLL, unless the database answered
+                    // SQLITE_BUSY at once (no busy timeout of ours): then pause here.
+                    if tried.elapsed() < BEGIN_POLL {
                         std::thread::sleep(LOCK_RETRY_PAUSE.min(self.lock_wait_left.get()));
                         self.spend_lock_wait(LOCK_RETRY_PAUSE);
                     }
+                }
+                Ok(()) => {
+                    // The transaction's own statements (a cache spill takes the exclusive
+                    // lock) wait up to what is left of the budget, as every other statement.
+                    self.set_busy_timeout(self.lock_wait_left.get());
+                    return Ok(());
                 }
                 other => return other,
             }

@@ -367,7 +367,13 @@ fn main() -> Result<()> {
     if (wants("directory") || wants("apply")) && !reused {
         load_synthetic(addr)?;
         if let Some(file) = &snapshot {
-            // Nothing writes between the loader's last commit and here (rollback journal).
+            // Nothing writes between the loader's last commit and here; under BENCH_JOURNAL=wal
+            // the log is folded into the file first.
+            rusqlite::Connection::open(&database)?.query_row(
+                "PRAGMA wal_checkpoint(TRUNCATE)",
+                [],
+                |_| Ok(()),
+            )?;
             std::fs::copy(&database, file)
                 .with_context(|| format!("keeping the loaded database in {}", file.display()))?;
             println!("loaded database kept in {}", file.display());
@@ -794,10 +800,11 @@ fn apply(addr: SocketAddr, requests: usize, state: &std::path::Path) -> Result<(
 /// cannot go below this one: it is the part no request handling can remove.
 fn sqlite_alone(state: &std::path::Path) -> Result<()> {
     let database = state.join("sqlite_db.db");
+    // An authorized prescriber's application, sent again: the rows it adds are what a send adds.
     let sample: (String, String, String, String) = rusqlite::Connection::open(&database)?
         .query_row(
             "SELECT candidate_id, structure_id, sender_user_id, sender_organization_id \
-             FROM applications WHERE sender_organization_id IS NOT NULL LIMIT 1",
+             FROM applications WHERE sender_kind = 'prescriber' LIMIT 1",
             [],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
         )?;

@@ -795,33 +795,61 @@ async fn a_retried_send_with_its_idempotency_key_gets_the_first_answer_and_sends
     );
 }
 
-/// The boxes' totals (0007) are kept by the triggers of 0008, on insert and on every state
-/// change; the decide component's transitions (issue 8) are stood in for here by an UPDATE of
-/// the state, as any writer would do it.
+/// The boxes' totals (0007) and the contacts (R-CAND-6) are kept by the triggers of 0008, on
+/// insert and on every state change; the decide component's transitions (issue 8) are stood in
+/// for here by UPDATEs of the state, as any writer would do them. Senders of every kind: an
+/// authorized prescriber, an orienteur, a structure applying to itself.
 #[tokio::test]
-async fn the_boxes_totals_follow_every_insert_and_state_change_as_a_recount_of_the_rows() {
+async fn the_boxes_totals_and_contacts_follow_every_insert_and_state_change_as_a_recount_of_the_rows(
+) {
     let app = TestApp::spawn_with(&[("today", "2026-03-02T09:00:00Z")]).await;
     let (ml, aci, candidate) = setup(&app, "ML", Some("VALIDATED"), "ACI").await;
     let ei = app.organization("structure", "EI", None).await;
+    let orienteur = app.organization("prescriber", "OTHER", None).await;
     let first = app
         .apply(&ml.member.token, &aci.id, &candidate)
         .await
         .ok(201);
-    app.apply(&ml.member.token, &ei.id, &candidate)
+    let second = app
+        .apply(&ml.member.token, &ei.id, &candidate)
         .await
         .ok(201);
+    let paul = app
+        .candidate(
+            &orienteur.member.token,
+            candidate_body("paul.durand@example.fr", 2),
+        )
+        .await;
+    let paul = paul["id"].as_str().unwrap();
+    app.apply(&orienteur.member.token, &ei.id, paul)
+        .await
+        .ok(201);
+    let zoe = app
+        .candidate(
+            &aci.member.token,
+            candidate_body("zoe.bernard@example.fr", 3),
+        )
+        .await;
+    let zoe = zoe["id"].as_str().unwrap();
+    let own = app.apply(&aci.member.token, &aci.id, zoe).await.ok(201);
+    assert_eq!(own["sender"]["kind"], "employer");
     app.outbox_settled().await;
     let db = app.db();
-    let id = first["id"].as_str().unwrap();
-    db.execute(
-        "UPDATE applications SET state = 'refused' WHERE id = ?1",
-        [id],
-    )
-    .unwrap();
+    let set_state = |id: &Value, state: &str| {
+        db.execute(
+            "UPDATE applications SET state = ?2 WHERE id = ?1",
+            [id.as_str().unwrap(), state],
+        )
+        .unwrap();
+    };
+    set_state(&first["id"], "refused");
+    // ML's sent box now holds two states: the next change must move only its own.
+    set_state(&second["id"], "processing");
+    set_state(&second["id"], "processing");
     // Another column changing moves nothing.
     db.execute(
         "UPDATE applications SET message = 'Autre message.' WHERE id = ?1",
-        [id],
+        [first["id"].as_str().unwrap()],
     )
     .unwrap();
     let box_count = |token: &str, query: &str| {
@@ -835,21 +863,28 @@ async fn the_boxes_totals_follow_every_insert_and_state_change_as_a_recount_of_t
         box_count(&ml.member.token, "box=sent&state=refused").await,
         1
     );
-    assert_eq!(box_count(&ml.member.token, "box=sent&state=new").await, 1);
     assert_eq!(
-        box_count(&aci.member.token, "box=received&state=new").await,
-        0
-    );
-    assert_eq!(
-        box_count(&aci.member.token, "box=received&state=refused").await,
+        box_count(&ml.member.token, "box=sent&state=processing").await,
         1
     );
+    assert_eq!(box_count(&ml.member.token, "box=sent&state=new").await, 0);
+    assert_eq!(
+        box_count(&aci.member.token, "box=received").await,
+        2,
+        "its own included"
+    );
+    assert_eq!(
+        box_count(&aci.member.token, "box=received&state=new").await,
+        1
+    );
+    assert_eq!(box_count(&aci.member.token, "box=sent").await, 1);
     assert_eq!(
         box_count(&ei.member.token, "box=received&state=new").await,
         1
     );
+    assert_eq!(box_count(&orienteur.member.token, "box=sent").await, 1);
     // Every total, the candidates' boxes included, is what counting the rows gives.
-    let totals = |sql: &str| -> Vec<(String, String, String, i64)> {
+    let rows = |sql: &str| -> Vec<(String, String, String, i64)> {
         let mut statement = db.prepare(sql).unwrap();
         statement
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
@@ -857,11 +892,11 @@ async fn the_boxes_totals_follow_every_insert_and_state_change_as_a_recount_of_t
             .map(Result::unwrap)
             .collect()
     };
-    let kept = totals(
+    let kept = rows(
         "SELECT owner_id, box, state, n FROM application_counts WHERE n > 0 \
          ORDER BY owner_id, box, state",
     );
-    let recounted = totals(
+    let recounted = rows(
         "SELECT owner, box, state, COUNT(*) FROM ( \
            SELECT sender_organization_id AS owner, 'sent' AS box, state FROM applications \
              WHERE sender_organization_id IS NOT NULL \
@@ -870,5 +905,21 @@ async fn the_boxes_totals_follow_every_insert_and_state_change_as_a_recount_of_t
          GROUP BY owner, box, state ORDER BY owner, box, state",
     );
     assert_eq!(kept, recounted);
-    assert_eq!(kept.len(), 6, "{kept:?}");
+    assert_eq!(kept.len(), 12, "{kept:?}");
+    // R-CAND-6 / R-PASS-10: structures see the NIR, an authorized prescriber sender too, an
+    // orienteur not.
+    let sees_nir = |candidate: &str, organization: &str| -> i64 {
+        db.query_row(
+            "SELECT sees_nir FROM candidate_organizations \
+             WHERE candidate_id = ?1 AND organization_id = ?2",
+            [candidate, organization],
+            |r| r.get(0),
+        )
+        .unwrap()
+    };
+    assert_eq!(sees_nir(&candidate, &ml.id), 1);
+    assert_eq!(sees_nir(&candidate, &aci.id), 1);
+    assert_eq!(sees_nir(paul, &orienteur.id), 0);
+    assert_eq!(sees_nir(paul, &ei.id), 1);
+    assert_eq!(sees_nir(zoe, &aci.id), 1);
 }
