@@ -455,6 +455,11 @@ impl EditedFields {
     }
 }
 
+/// R-ORG-2: the brand is shown instead of the name, when it holds more than blanks.
+pub fn shown_name<'a>(name: &'a str, brand: Option<&'a str>) -> &'a str {
+    brand.filter(|b| !b.trim().is_empty()).unwrap_or(name)
+}
+
 /// What an organization's admins edit (R-ORG-6).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct Profile {
@@ -704,6 +709,19 @@ mod tests {
 
     fn prescriber(code: &str) -> Kind {
         Kind::parse(Category::Prescriber, code).unwrap()
+    }
+
+    #[test]
+    fn r_org_2_the_brand_is_shown_instead_of_the_name_unless_blank() {
+        assert_eq!(
+            shown_name("Association Relais", Some("Le Relais")),
+            "Le Relais"
+        );
+        assert_eq!(
+            shown_name("Association Relais", Some("  ")),
+            "Association Relais"
+        );
+        assert_eq!(shown_name("Association Relais", None), "Association Relais");
     }
 
     #[test]

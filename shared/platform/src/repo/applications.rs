@@ -27,14 +27,25 @@ macro_rules! select_application {
         concat!("SELECT ", application_columns!(), $tail)
     };
 }
-/// A page of a box, each row with the box's total (`box_total`) from `application_counts`
-/// (0007, kept by the triggers of 0008), never by counting the box: one statement for the page
-/// and its count. ?1 owner, ?2 limit, ?3 offset, ?4 the box's name, ?5 the states (JSON).
+/// A box's total from `application_counts` (0007, kept by the triggers of 0008), never by
+/// counting the box. Parameters as [`page_of_box`]'s: ?1 owner, ?4 the box's name, ?5 the states.
+macro_rules! box_total {
+    (every state) => {
+        "(SELECT COALESCE(SUM(n), 0) FROM application_counts WHERE owner_id = ?1 AND box = ?4)"
+    };
+    (some states) => {
+        "(SELECT COALESCE(SUM(n), 0) FROM application_counts WHERE owner_id = ?1 AND box = ?4 \
+        AND state IN (SELECT value FROM json_each(?5)))"
+    };
+}
+/// A page of a box, each row with the box's total (`box_total`): one statement for the page and
+/// its count. ?1 owner, ?2 limit, ?3 offset, ?4 the box's name, ?5 the states (JSON).
 macro_rules! page_of_box {
     (every state, $where:literal) => {
         concat!(
-            "SELECT (SELECT COALESCE(SUM(n), 0) FROM application_counts \
-            WHERE owner_id = ?1 AND box = ?4) AS box_total, ",
+            "SELECT ",
+            box_total!(every state),
+            " AS box_total, ",
             application_columns!(),
             $where,
             " ORDER BY a.created_unix DESC, a.id DESC LIMIT ?2 OFFSET ?3"
@@ -42,9 +53,9 @@ macro_rules! page_of_box {
     };
     (some states, $where:literal) => {
         concat!(
-            "SELECT (SELECT COALESCE(SUM(n), 0) FROM application_counts \
-            WHERE owner_id = ?1 AND box = ?4 AND state IN (SELECT value FROM json_each(?5))) \
-            AS box_total, ",
+            "SELECT ",
+            box_total!(some states),
+            " AS box_total, ",
             application_columns!(),
             $where,
             " AND a.state IN (SELECT value FROM json_each(?5)) \
@@ -59,11 +70,10 @@ const PAGE_RECEIVED: &str = page_of_box!(every state, "WHERE a.structure_id = ?1
 const PAGE_RECEIVED_STATES: &str = page_of_box!(some states, "WHERE a.structure_id = ?1");
 const PAGE_OF_CANDIDATE: &str = page_of_box!(every state, "WHERE a.candidate_id = ?1");
 const PAGE_OF_CANDIDATE_STATES: &str = page_of_box!(some states, "WHERE a.candidate_id = ?1");
-/// A box's total when its page is empty (past the last page, or an empty box).
-const COUNT_BOX: &str = "SELECT COALESCE(SUM(n), 0) AS n FROM application_counts \
-    WHERE owner_id = ?1 AND box = ?2";
-const COUNT_BOX_STATES: &str = "SELECT COALESCE(SUM(n), 0) AS n FROM application_counts \
-    WHERE owner_id = ?1 AND box = ?2 AND state IN (SELECT value FROM json_each(?3))";
+/// A box's total alone, when its page is empty (past the last page, or an empty box), with the
+/// page's parameters (limit and offset unused).
+const COUNT_BOX: &str = concat!("SELECT ", box_total!(every state), " AS box_total");
+const COUNT_BOX_STATES: &str = concat!("SELECT ", box_total!(some states), " AS box_total");
 /// R-APPLY-10 export: an organization's applications sent in `[?2, ?3)` (unix seconds), oldest
 /// first, through the boxes' indexes.
 const MONTH_SENT: &str = select_application!(
@@ -114,9 +124,10 @@ pub struct Application {
 
 impl Application {
     fn from_row(row: &Row<'_>) -> Result<Application, Error> {
-        let brand = row
-            .opt_text("structure_brand")?
-            .filter(|b| !b.trim().is_empty());
+        let (name, brand) = (
+            row.text("structure_name")?,
+            row.opt_text("structure_brand")?,
+        );
         Ok(Application {
             id: row.text("id")?,
             candidate_id: row.text("candidate_id")?,
@@ -136,7 +147,8 @@ impl Application {
             updated_at: row.text("updated_at")?,
             candidate_first_name: row.text("candidate_first_name")?,
             candidate_last_name: row.text("candidate_last_name")?,
-            structure_name: brand.map_or(row.text("structure_name"), Ok)?,
+            structure_name: tremplin_domain::organization::shown_name(&name, brand.as_deref())
+                .to_owned(),
             structure_kind: row.text("structure_kind")?,
             sender_organization_name: row.opt_text("sender_organization_name")?,
             sender_first_name: row.text("sender_first_name")?,
@@ -244,40 +256,30 @@ pub fn page(
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<Application>, i64), Error> {
-    let (owner, page_sql) = match (of, states.is_empty()) {
-        (Mailbox::Sent(id), true) => (id, PAGE_SENT),
-        (Mailbox::Sent(id), false) => (id, PAGE_SENT_STATES),
-        (Mailbox::Received(id), true) => (id, PAGE_RECEIVED),
-        (Mailbox::Received(id), false) => (id, PAGE_RECEIVED_STATES),
-        (Mailbox::OfCandidate(id), true) => (id, PAGE_OF_CANDIDATE),
-        (Mailbox::OfCandidate(id), false) => (id, PAGE_OF_CANDIDATE_STATES),
+    let (owner, page_sql, count_sql) = match (of, states.is_empty()) {
+        (Mailbox::Sent(id), true) => (id, PAGE_SENT, COUNT_BOX),
+        (Mailbox::Sent(id), false) => (id, PAGE_SENT_STATES, COUNT_BOX_STATES),
+        (Mailbox::Received(id), true) => (id, PAGE_RECEIVED, COUNT_BOX),
+        (Mailbox::Received(id), false) => (id, PAGE_RECEIVED_STATES, COUNT_BOX_STATES),
+        (Mailbox::OfCandidate(id), true) => (id, PAGE_OF_CANDIDATE, COUNT_BOX),
+        (Mailbox::OfCandidate(id), false) => (id, PAGE_OF_CANDIDATE_STATES, COUNT_BOX_STATES),
     };
-    let states: Vec<&str> = states.iter().map(|s| s.as_str()).collect();
-    let states = serde_json::to_string(&states).map_err(|e| Error::internal(e.to_string()))?;
-    let every_state = states == "[]";
     let mut params = vec![text(owner), int(limit), int(offset), text(of.name())];
-    if !every_state {
-        params.push(text(states.as_str()));
+    if !states.is_empty() {
+        let states: Vec<&str> = states.iter().map(|s| s.as_str()).collect();
+        let states = serde_json::to_string(&states).map_err(|e| Error::internal(e.to_string()))?;
+        params.push(text(states));
     }
     let page = db.query(page_sql, &params)?;
     let rows = page.map(Application::from_row)?;
     let count = match page.first() {
         Some(row) => row.int("box_total")?,
-        None => {
-            let (count_sql, count_params) = if every_state {
-                (COUNT_BOX, vec![text(owner), text(of.name())])
-            } else {
-                (
-                    COUNT_BOX_STATES,
-                    vec![text(owner), text(of.name()), text(states)],
-                )
-            };
-            db.query(count_sql, &count_params)?
-                .first()
-                .map(|r| r.int("n"))
-                .transpose()?
-                .unwrap_or(0)
-        }
+        None => db
+            .query(count_sql, &params)?
+            .first()
+            .map(|r| r.int("box_total"))
+            .transpose()?
+            .unwrap_or(0),
     };
     Ok((rows, count))
 }

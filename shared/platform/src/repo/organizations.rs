@@ -191,11 +191,7 @@ impl Organization {
 
     /// R-ORG-2: the brand is shown instead of the name.
     pub fn display_name(&self) -> &str {
-        self.profile
-            .brand
-            .as_deref()
-            .filter(|b| !b.trim().is_empty())
-            .unwrap_or(&self.profile.name)
+        tremplin_domain::organization::shown_name(&self.profile.name, self.profile.brand.as_deref())
     }
 
     /// The address on one line.

@@ -486,30 +486,25 @@ async fn a_cv_is_a_pdf_of_at_most_1_mb_downloadable_only_by_the_applications_par
     .await;
     app.outbox_settled().await;
     let before = app.snapshot();
-    app.post("/api/v1/cvs")
-        .bearer(&ml.member.token)
-        .typed("application/pdf", b"\x89PNG\r\n\x1a\n rest".to_vec())
-        .send()
-        .await
-        .problem(422, "cv_not_pdf");
-    app.post("/api/v1/cvs")
-        .bearer(&ml.member.token)
-        .typed("application/pdf", pdf(1_000_001))
-        .send()
-        .await
-        .problem(422, "cv_too_large");
-    app.post("/api/v1/cvs")
-        .bearer(&ml.member.token)
-        .typed("application/pdf", pdf(1_100_000))
-        .send()
-        .await
-        .problem(413, "payload_too_large");
-    app.post("/api/v1/cvs")
-        .bearer(&ml.member.token)
-        .typed("image/png", pdf(100))
-        .send()
-        .await
-        .problem(400, "invalid_content_type");
+    let refused: [(&str, Vec<u8>, u16, &str); 4] = [
+        (
+            "application/pdf",
+            b"\x89PNG\r\n\x1a\n rest".to_vec(),
+            422,
+            "cv_not_pdf",
+        ),
+        ("application/pdf", pdf(1_000_001), 422, "cv_too_large"),
+        ("application/pdf", pdf(1_100_000), 413, "payload_too_large"),
+        ("image/png", pdf(100), 400, "invalid_content_type"),
+    ];
+    for (content_type, bytes, status, code) in refused {
+        app.post("/api/v1/cvs")
+            .bearer(&ml.member.token)
+            .typed(content_type, bytes)
+            .send()
+            .await
+            .problem(status, code);
+    }
     assert_eq!(app.snapshot(), before);
     let cv = app
         .post("/api/v1/cvs")

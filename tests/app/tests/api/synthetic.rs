@@ -7,6 +7,30 @@ use tremplin_tests::{nir, Org, TestApp};
 
 use crate::directory::{communes, import};
 
+/// Posts a batch that must be refused whole: 422 naming each of `fields`, nothing written.
+async fn refused_batch(
+    app: &TestApp,
+    admin: &str,
+    path: &str,
+    rows: Vec<Value>,
+    fields: &[&str],
+) -> Value {
+    let before = app.snapshot();
+    let problem = app
+        .post(path)
+        .bearer(admin)
+        .json(json!({"rows": rows}))
+        .send()
+        .await
+        .problem(422, "validation_failed");
+    let errors = problem["errors"].as_object().unwrap();
+    for field in fields {
+        assert!(errors.contains_key(*field), "{field} in {problem}");
+    }
+    assert_eq!(app.snapshot(), before);
+    problem
+}
+
 fn candidate_row(serial: u32) -> Value {
     json!({
         "id": format!("cand_{serial:032x}"), "title": "MME", "first_name": "Léa",
@@ -124,41 +148,37 @@ async fn a_bad_row_refuses_the_batch_with_its_field_and_nothing_is_written() {
         candidate_row(9),
         candidate_row(1),
     ];
-    let problem = app
-        .post(path)
-        .bearer(&admin)
-        .json(json!({"rows": rows}))
-        .send()
-        .await
-        .problem(422, "validation_failed");
-    let errors = problem["errors"].as_object().unwrap();
-    for field in ["rows[1].nir", "rows[2].id", "rows[3].phone"] {
-        assert!(errors.contains_key(field), "{field} in {problem}");
-    }
+    let problem = refused_batch(
+        &app,
+        &admin,
+        path,
+        rows,
+        &["rows[1].nir", "rows[2].id", "rows[3].phone"],
+    )
+    .await;
     assert!(
-        !errors.keys().any(|k| k.starts_with("rows[0]")),
+        !problem["errors"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .any(|k| k.starts_with("rows[0]")),
         "{problem}"
     );
-    assert_eq!(app.snapshot(), before);
     // Once every row parses: the duplicate of row 0 in the batch, and the e-mail held by another.
     let rows = vec![candidate_row(1), candidate_row(9), candidate_row(1)];
-    let problem = app
-        .post(path)
-        .bearer(&admin)
-        .json(json!({"rows": rows}))
-        .send()
-        .await
-        .problem(422, "validation_failed");
-    let errors = problem["errors"].as_object().unwrap();
-    for field in [
-        "rows[1].email",
-        "rows[2].id",
-        "rows[2].email",
-        "rows[2].nir",
-    ] {
-        assert!(errors.contains_key(field), "{field} in {problem}");
-    }
-    assert_eq!(app.snapshot(), before);
+    refused_batch(
+        &app,
+        &admin,
+        path,
+        rows,
+        &[
+            "rows[1].email",
+            "rows[2].id",
+            "rows[2].email",
+            "rows[2].nir",
+        ],
+    )
+    .await;
     // Batch size and shape.
     for rows in [json!([]), json!(vec![candidate_row(1); 2001])] {
         app.post(path)
@@ -178,7 +198,6 @@ async fn a_bad_row_refuses_the_batch_with_its_field_and_nothing_is_written() {
 
     // Applications: every reference must exist and fit the sender's kind.
     load(&app, &admin, "candidates", vec![candidate_row(1)]).await;
-    let before = app.snapshot();
     let mut unknown_candidate = application_row(1, 5, &structure, &prescriber, "prescriber", 1);
     unknown_candidate["diagnosis_shared"] = json!(false);
     let mut bad_state = application_row(2, 1, &structure, &prescriber, "prescriber", 2);
@@ -197,40 +216,32 @@ async fn a_bad_row_refuses_the_batch_with_its_field_and_nothing_is_written() {
         future,
         no_sender,
     ];
-    let problem = app
-        .post("/api/v1/admin/synthetic/applications")
-        .bearer(&admin)
-        .json(json!({"rows": rows}))
-        .send()
-        .await
-        .problem(422, "validation_failed");
-    let errors = problem["errors"].as_object().unwrap();
-    for field in [
-        "rows[1].state",
-        "rows[3].sender_organization_id",
-        "rows[4].created_at",
-        "rows[5].sender_organization_id",
-    ] {
-        assert!(errors.contains_key(field), "{field} in {problem}");
-    }
-    assert_eq!(app.snapshot(), before);
+    refused_batch(
+        &app,
+        &admin,
+        "/api/v1/admin/synthetic/applications",
+        rows,
+        &[
+            "rows[1].state",
+            "rows[3].sender_organization_id",
+            "rows[4].created_at",
+            "rows[5].sender_organization_id",
+        ],
+    )
+    .await;
     // With those fixed, the references are checked under the write lock.
     let rows = vec![
         application_row(1, 5, &structure, &prescriber, "prescriber", 1),
         application_row(3, 1, &prescriber, &prescriber, "prescriber", 3),
     ];
-    let problem = app
-        .post("/api/v1/admin/synthetic/applications")
-        .bearer(&admin)
-        .json(json!({"rows": rows}))
-        .send()
-        .await
-        .problem(422, "validation_failed");
-    let errors = problem["errors"].as_object().unwrap();
-    for field in ["rows[0].candidate_id", "rows[1].structure_id"] {
-        assert!(errors.contains_key(field), "{field} in {problem}");
-    }
-    assert_eq!(app.snapshot(), before);
+    refused_batch(
+        &app,
+        &admin,
+        "/api/v1/admin/synthetic/applications",
+        rows,
+        &["rows[0].candidate_id", "rows[1].structure_id"],
+    )
+    .await;
 }
 
 #[tokio::test]
