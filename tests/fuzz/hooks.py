@@ -92,6 +92,11 @@ NOT_IN_A_SCHEMA = {
     # Which row shape applies depends on `{dataset}`, and rows name stored candidates, users and
     # organizations, addresses and NIRs held by others, and today's date (CANDIDATE).
     "POST /api/v1/admin/synthetic/{dataset}": {(422, "validation_failed"): [r"rows\[\d+\]\..+"]},
+    # R-APPLY-7's hiring dates against today, and R-APPLY-6's comment required with `other`.
+    "POST /api/v1/applications/{id}/accept": {
+        (422, "validation_failed"): [r"hiring_start_at", r"hiring_end_at"],
+    },
+    "POST /api/v1/applications/{id}/refuse": {(422, "validation_failed"): [r"comment"]},
     "POST /api/v1/structures/{id}/jobs": JOB,
     "PATCH /api/v1/structures/{id}/jobs/{job_id}": JOB,
     "GET /api/v1/structures": SEARCH,

@@ -13,12 +13,12 @@ use tremplin_platform::repo::applications::{
     self as repo, Application, Mailbox, NewApplication, TargetedJob,
 };
 use tremplin_platform::repo::candidates::{self, StoredCandidate};
-use tremplin_platform::repo::diagnoses::Diagnosis;
+use tremplin_platform::repo::diagnoses::{self, Diagnosis};
 use tremplin_platform::repo::organizations::{self, Listing};
 use tremplin_platform::repo::{cvs, directory_index, jobs};
 use tremplin_platform::{json, Ctx, Response};
 
-use crate::diagnoses;
+use crate::diagnoses as diagnosis_views;
 use crate::notify;
 use crate::party::{self, Party};
 
@@ -174,6 +174,7 @@ pub fn send(ctx: &Ctx) -> Result<Response, Error> {
             created_unix: ctx.clock.rule_instant(),
             created_at: now.clone(),
             updated_at: now,
+            pass_id: None,
             candidate_first_name: candidate.candidate.first_name.clone(),
             candidate_last_name: candidate.candidate.last_name.clone(),
             structure_name: structure.organization.display_name().to_owned(),
@@ -348,7 +349,7 @@ fn view(
         Some(d) => json!({
             "valid": true,
             "valid_until": d.summary.expires_at.add_days(-1),
-            "diagnosis": diagnoses::to_json(db, d, content(d))?,
+            "diagnosis": diagnosis_views::to_json(db, d, content(d))?,
         }),
         None => json!({"valid": false, "valid_until": null, "diagnosis": null}),
     };

@@ -247,20 +247,6 @@ pub fn visible_json(db: &Db, party: &Party<'_>, candidate_id: &str) -> Result<Va
     Ok(Value::from(list))
 }
 
-/// R-ELIG-5: the diagnosis considered valid for `structure_id` today, among those of the candidate.
-pub fn considered_valid(
-    db: &Db,
-    candidate_id: &str,
-    structure_id: &str,
-    today: tremplin_domain::Date,
-) -> Result<Option<Diagnosis>, Error> {
-    let all = diagnoses::of_candidate(db, candidate_id)?;
-    let summaries: Vec<DiagnosisSummary> = all.iter().map(|d| d.summary.clone()).collect();
-    let chosen =
-        eligibility::considered_valid(&summaries, structure_id, today).map(|s| s.id.clone());
-    Ok(chosen.and_then(|id| all.into_iter().find(|d| d.summary.id == id)))
-}
-
 /// `GET /api/v1/candidates/{id}/eligibility?structure_id=`: which diagnosis counts for that
 /// structure and until when (R-ELIG-5). A structure's own diagnoses count only when it asks.
 pub fn eligibility(ctx: &Ctx) -> Result<Response, Error> {
@@ -284,7 +270,7 @@ pub fn eligibility(ctx: &Ctx) -> Result<Response, Error> {
         ""
     };
     let today = ctx.clock.today();
-    let chosen = considered_valid(db, &candidate.id, counted, today)?;
+    let chosen = diagnoses::considered_valid(db, &candidate.id, counted, today)?;
     let diagnosis = chosen
         .as_ref()
         .map(|d| to_json(db, d, may_read_content(&party, d)))

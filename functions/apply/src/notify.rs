@@ -3,9 +3,9 @@
 //! the receiving structure's members — in French, with a link, never with a NIR (R-CAND-6).
 //! A person who is several of these gets one message.
 
-use tremplin_domain::{Email, Error};
+use tremplin_domain::Error;
 use tremplin_platform::db::Db;
-use tremplin_platform::outbox::{self, Message};
+use tremplin_platform::outbox::{self, OncePerAddress};
 use tremplin_platform::repo::applications::Application;
 use tremplin_platform::repo::candidates::StoredCandidate;
 use tremplin_platform::repo::memberships;
@@ -30,25 +30,13 @@ pub fn application_created(
         .sender_organization_name
         .clone()
         .unwrap_or_else(|| "le candidat lui-même".to_owned());
-    let mut sent_to: Vec<String> = Vec::new();
-    let mut send = |to: &str, subject: &str, text: &str| -> Result<(), Error> {
-        let to = Email::parse(to).map_err(|e| Error::internal(format!("recipient: {e}")))?;
-        if sent_to.iter().any(|done| done == to.as_str()) {
-            return Ok(());
-        }
-        sent_to.push(to.as_str().to_owned());
-        outbox::queue(
-            ctx,
-            db,
-            Some(&application.structure_id),
-            Message {
-                kind: "application_created",
-                to: &to,
-                subject,
-                text,
-            },
-        )
-    };
+    let mut mail = OncePerAddress::new(
+        ctx,
+        db,
+        Some(&application.structure_id),
+        "application_created",
+    );
+    let mut send = |to: &str, subject: &str, text: &str| mail.send(to, subject, text);
     send(
         sender_email,
         &format!("Candidature envoyée à {structure}"),

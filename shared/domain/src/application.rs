@@ -153,19 +153,23 @@ pub const MESSAGE_MAX_CHARS: usize = 5000;
 /// R-APPLY-1: the "message de candidature", trimmed, 1..=5000 characters (Unicode scalar values,
 /// as SQLite's `length()` counts them in the table's CHECK).
 pub fn message(text: &str) -> Result<String, Invalid> {
+    required_text(text, "invalid_message", "Le message de candidature")
+}
+
+/// A required free text of an application (its message, a structure's answer): trimmed, line
+/// breaks but no other control characters, 1..=[`MESSAGE_MAX_CHARS`] characters; `what` names it
+/// in the French messages.
+pub fn required_text(text: &str, code: &'static str, what: &str) -> Result<String, Invalid> {
     let text = text.trim();
     crate::text::multi_line(text)?;
     let chars = text.chars().count();
     if chars == 0 {
-        return Err(Invalid::new(
-            "invalid_message",
-            "Le message de candidature est obligatoire.",
-        ));
+        return Err(Invalid::new(code, format!("{what} est obligatoire.")));
     }
     if chars > MESSAGE_MAX_CHARS {
         return Err(Invalid::new(
-            "invalid_message",
-            format!("Le message de candidature dépasse {MESSAGE_MAX_CHARS} caractères ({chars})."),
+            code,
+            format!("{what} dépasse {MESSAGE_MAX_CHARS} caractères ({chars})."),
         ));
     }
     Ok(text.to_owned())

@@ -197,20 +197,20 @@ pub struct HiringDates {
 
 impl HiringDates {
     /// Start from today (no back-dating) to today + 6 months; an end, when given, after the
-    /// start. Every field error at once, named `hiring_start` / `hiring_end`.
+    /// start. Every field error at once, named `hiring_start_at` / `hiring_end_at` as in the accept body.
     pub fn parse(start: Date, end: Option<Date>, today: Date) -> Result<HiringDates, FieldErrors> {
         let mut errors = FieldErrors::new();
         let latest = today.add_months(HIRING_START_MAX_MONTHS_AHEAD);
         if start < today {
             errors.insert(
-                "hiring_start".into(),
+                "hiring_start_at".into(),
                 vec![format!(
                     "L'embauche ne peut pas commencer avant aujourd'hui ({today})."
                 )],
             );
         } else if start > latest {
             errors.insert(
-                "hiring_start".into(),
+                "hiring_start_at".into(),
                 vec![format!(
                     "L'embauche commence au plus tard le {latest} (6 mois après aujourd'hui)."
                 )],
@@ -219,7 +219,7 @@ impl HiringDates {
         if let Some(end) = end {
             if end <= start {
                 errors.insert(
-                    "hiring_end".into(),
+                    "hiring_end_at".into(),
                     vec!["La fin de contrat doit être après son début.".into()],
                 );
             }
@@ -342,10 +342,10 @@ mod tests {
             "month end clamped"
         );
         let late = HiringDates::parse(d("2027-03-01"), None, today).unwrap_err();
-        assert!(late["hiring_start"][0].contains("2027-02-28"));
+        assert!(late["hiring_start_at"][0].contains("2027-02-28"));
         let back_dated = HiringDates::parse(d("2026-08-30"), Some(d("2026-08-30")), today);
         let errors = back_dated.unwrap_err();
-        assert!(errors.contains_key("hiring_start") && errors.contains_key("hiring_end"));
+        assert!(errors.contains_key("hiring_start_at") && errors.contains_key("hiring_end_at"));
         assert!(HiringDates::parse(today, Some(today.add_days(1)), today).is_ok());
     }
 }

@@ -201,7 +201,7 @@ pub fn on_hire(
                     pass.dates.end()
                 ),
                 errors: FieldErrors::from([(
-                    "hiring_start".to_owned(),
+                    "hiring_start_at".to_owned(),
                     vec![format!("Au plus tard le {}.", pass.dates.end())],
                 )]),
             });
@@ -350,7 +350,7 @@ mod tests {
         match on_hire(IAE, Some(&ending), d("2026-04-01"), today, NOBODY) {
             Err(Error::Unprocessable { code, errors, .. }) => {
                 assert_eq!(code, "hire_after_pass_end");
-                assert!(errors.contains_key("hiring_start"));
+                assert!(errors.contains_key("hiring_start_at"));
             }
             other => panic!("{other:?}"),
         }

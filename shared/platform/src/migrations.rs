@@ -43,6 +43,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "application_triggers",
         include_str!("../migrations/0008_application_triggers.sql"),
     ),
+    (
+        9,
+        "decisions_and_passes",
+        include_str!("../migrations/0009_decisions_and_passes.sql"),
+    ),
 ];
 
 pub const LATEST_VERSION: i64 = MIGRATIONS[MIGRATIONS.len() - 1].0;

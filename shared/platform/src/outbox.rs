@@ -93,6 +93,53 @@ pub fn queue(
     )
 }
 
+/// Messages of one act to several people, queued in its transaction: each address gets one,
+/// however many parts it plays (a sender who is also a member of the structure).
+pub struct OncePerAddress<'a> {
+    ctx: &'a Ctx,
+    db: &'a crate::db::Db,
+    organization_id: Option<&'a str>,
+    kind: &'a str,
+    sent_to: Vec<String>,
+}
+
+impl<'a> OncePerAddress<'a> {
+    pub fn new(
+        ctx: &'a Ctx,
+        db: &'a crate::db::Db,
+        organization_id: Option<&'a str>,
+        kind: &'a str,
+    ) -> Self {
+        OncePerAddress {
+            ctx,
+            db,
+            organization_id,
+            kind,
+            sent_to: Vec::new(),
+        }
+    }
+
+    /// Queues the message to `to`, unless this act already wrote to that address.
+    pub fn send(&mut self, to: &str, subject: &str, text: &str) -> Result<(), Error> {
+        let to = Email::parse(to).map_err(|e| Error::internal(format!("recipient: {e}")))?;
+        if self.sent_to.iter().any(|done| done == to.as_str()) {
+            return Ok(());
+        }
+        self.sent_to.push(to.as_str().to_owned());
+        queue(
+            self.ctx,
+            self.db,
+            self.organization_id,
+            Message {
+                kind: self.kind,
+                to: &to,
+                subject,
+                text,
+            },
+        )
+    }
+}
+
 /// Claims a batch of due messages for this request (the delivery endpoint): they are sent once
 /// its answer is. Returns how many were claimed.
 pub fn claim_due(ctx: &Ctx) -> Result<usize, Error> {

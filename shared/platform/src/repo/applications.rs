@@ -11,7 +11,7 @@ macro_rules! application_columns {
     () => {
         "a.id, a.candidate_id, a.structure_id, a.sender_kind, a.sender_user_id, \
         a.sender_organization_id, a.state, a.message, a.diagnosis_shared, a.diagnosis_id, a.cv_id, \
-        a.created_unix, a.created_at, a.updated_at, \
+        a.created_unix, a.created_at, a.updated_at, a.pass_id, \
         c.first_name AS candidate_first_name, c.last_name AS candidate_last_name, \
         s.name AS structure_name, s.brand AS structure_brand, s.kind AS structure_kind, \
         so.name AS sender_organization_name, \
@@ -91,6 +91,24 @@ const INSERT_APPLICATION: &str = "INSERT INTO applications (id, candidate_id, st
     sender_kind, sender_user_id, sender_organization_id, state, message, diagnosis_shared, \
     diagnosis_id, cv_id, created_unix, created_at, updated_at) \
     VALUES (?, ?, ?, ?, ?, ?, 'new', ?, ?, ?, ?, ?, ?, ?)";
+/// R-APPLY-5: a transition that records nothing else (process, add to the pool, cancel); the
+/// state it starts from is checked again by the statement itself.
+const SET_STATE: &str = "UPDATE applications SET state = ?3, updated_at = ?4 \
+    WHERE id = ?1 AND state = ?2 RETURNING id";
+/// R-APPLY-5..7: a transition that answers (postpone, refuse, accept): the answers, the refusal
+/// and the hire are those of this decision, replacing an earlier one's.
+const RECORD_DECISION: &str = "UPDATE applications SET state = ?3, updated_at = ?4, answer = ?5, \
+    answer_to_prescriber = ?6, refusal_reason = ?7, refusal_comment = ?8, reason_shared = ?9, \
+    hiring_start_at = ?10, hiring_end_at = ?11, pass_id = ?12, pass_status = ?13 \
+    WHERE id = ?1 AND state = ?2 RETURNING id";
+/// R-APPLY-8: the candidate's other pending applications, anywhere, which become obsolete.
+const PENDING_OTHERS: &str = "SELECT id, state FROM applications \
+    WHERE candidate_id = ?1 AND id <> ?2 AND state IN ('new', 'processing', 'postponed')";
+const OBSOLETE_OTHERS: &str = "UPDATE applications SET state = 'obsolete', updated_at = ?3 \
+    WHERE candidate_id = ?1 AND id <> ?2 AND state IN ('new', 'processing', 'postponed')";
+/// R-PASS-7: the other accepted applications that use a PASS.
+const OTHERS_ACCEPTED_ON_PASS: &str = "SELECT COUNT(*) AS n FROM applications \
+    WHERE pass_id = ?1 AND id <> ?2 AND state = 'accepted'";
 const INSERT_JOB: &str = "INSERT INTO application_jobs (application_id, job_id) VALUES (?, ?)";
 const SELECT_JOBS: &str =
     "SELECT j.id, j.title, j.rome_code, j.contract_type FROM application_jobs aj \
@@ -113,6 +131,8 @@ pub struct Application {
     pub created_unix: i64,
     pub created_at: String,
     pub updated_at: String,
+    /// The PASS the last accept used (0009).
+    pub pass_id: Option<String>,
     pub candidate_first_name: String,
     pub candidate_last_name: String,
     pub structure_name: String,
@@ -145,6 +165,7 @@ impl Application {
             created_unix: row.int("created_unix")?,
             created_at: row.text("created_at")?,
             updated_at: row.text("updated_at")?,
+            pass_id: row.opt_text("pass_id")?,
             candidate_first_name: row.text("candidate_first_name")?,
             candidate_last_name: row.text("candidate_last_name")?,
             structure_name: tremplin_domain::organization::shown_name(&name, brand.as_deref())
@@ -321,4 +342,84 @@ pub fn latest_to_structure(
         .map(|r| r.opt_int("latest"))
         .transpose()?
         .flatten())
+}
+
+/// What a decision records besides the state (R-APPLY-5..7).
+#[derive(Debug, Default)]
+pub struct DecisionRecord {
+    pub answer: Option<String>,
+    pub answer_to_prescriber: Option<String>,
+    pub refusal_reason: Option<&'static str>,
+    pub refusal_comment: Option<String>,
+    pub reason_shared: bool,
+    pub hiring_start: Option<String>,
+    pub hiring_end: Option<String>,
+    pub pass_id: Option<String>,
+    pub pass_status: Option<&'static str>,
+}
+
+/// Moves the application from `from` to `to`, recording `decision` when given. `false` when the
+/// application was no longer in `from` (a racing decision won).
+pub fn transition(
+    db: &Db,
+    id: &str,
+    from: State,
+    to: State,
+    now: &str,
+    decision: Option<&DecisionRecord>,
+) -> Result<bool, Error> {
+    let mut params = vec![text(id), text(from.as_str()), text(to.as_str()), text(now)];
+    let sql = match decision {
+        None => SET_STATE,
+        Some(d) => {
+            params.extend([
+                opt_text(d.answer.clone()),
+                opt_text(d.answer_to_prescriber.clone()),
+                opt_text(d.refusal_reason),
+                opt_text(d.refusal_comment.clone()),
+                int(d.reason_shared.into()),
+                opt_text(d.hiring_start.clone()),
+                opt_text(d.hiring_end.clone()),
+                opt_text(d.pass_id.clone()),
+                opt_text(d.pass_status),
+            ]);
+            RECORD_DECISION
+        }
+    };
+    Ok(!db.query(sql, &params)?.is_empty())
+}
+
+/// R-APPLY-8: makes the candidate's other pending applications obsolete; their ids and the
+/// states they left.
+pub fn obsolete_others(
+    db: &Db,
+    candidate_id: &str,
+    hired_by: &str,
+    now: &str,
+) -> Result<Vec<(String, State)>, Error> {
+    let pending = db
+        .query(PENDING_OTHERS, &[text(candidate_id), text(hired_by)])?
+        .map(|row| {
+            let state = State::parse(&row.text("state")?)
+                .map_err(|e| unreadable("applications.state", e))?;
+            Ok((row.text("id")?, state))
+        })?;
+    if !pending.is_empty() {
+        db.execute(
+            OBSOLETE_OTHERS,
+            &[text(candidate_id), text(hired_by), text(now)],
+        )?;
+    }
+    Ok(pending)
+}
+
+/// R-PASS-7: whether another accepted application uses the PASS.
+pub fn pass_used_elsewhere(db: &Db, pass_id: &str, except: &str) -> Result<bool, Error> {
+    Ok(db
+        .query(OTHERS_ACCEPTED_ON_PASS, &[text(pass_id), text(except)])?
+        .first()
+        .map(|r| r.int("n"))
+        .transpose()?
+        .unwrap_or(0)
+        > 0)
 }

@@ -110,3 +110,18 @@ pub fn insert(db: &Db, diagnosis: &Diagnosis, today: Date) -> Result<(), Error> 
     )?;
     Ok(())
 }
+
+/// R-ELIG-5: the diagnosis considered valid for `structure_id` on `today`, among those of the
+/// candidate (the apply component's eligibility and sending, the decide component's accept).
+pub fn considered_valid(
+    db: &Db,
+    candidate_id: &str,
+    structure_id: &str,
+    today: Date,
+) -> Result<Option<Diagnosis>, Error> {
+    let all = of_candidate(db, candidate_id)?;
+    let summaries: Vec<DiagnosisSummary> = all.iter().map(|d| d.summary.clone()).collect();
+    let chosen = tremplin_domain::eligibility::considered_valid(&summaries, structure_id, today)
+        .map(|s| s.id.clone());
+    Ok(chosen.and_then(|id| all.into_iter().find(|d| d.summary.id == id)))
+}

@@ -15,6 +15,7 @@ pub mod jobs;
 pub mod memberships;
 pub mod organizations;
 pub mod outbox;
+pub mod passes;
 pub mod reference;
 pub mod sessions;
 pub mod synthetic;

@@ -37,6 +37,7 @@ const SELECT_LISTING_BY_SIRET: &str = select_listing!("siret = ? AND kind = ?");
 const SELECT_LISTING_BY_SAFIR: &str = select_listing!("code_safir = ? AND category = 'prescriber'");
 const SELECT_ID_BY_SIRET_KIND: &str = "SELECT id FROM organizations WHERE siret = ? AND kind = ?";
 const SELECT_CELL: &str = "SELECT cell_row, cell_column FROM organizations WHERE id = ?";
+const SELECT_IN_PRISON: &str = "SELECT in_prison FROM organizations WHERE id = ?";
 /// Everything an index entry needs, per organization of one cell; `recent_applications` counts
 /// those received since ?4 (unix seconds, R-DIR-1), through `applications_received`.
 const SELECT_IN_CELL: &str = "SELECT o.id, o.category, o.kind, o.latitude, o.longitude, \
@@ -303,6 +304,16 @@ pub fn find_id_by_siret_kind(db: &Db, siret: &str, kind: &str) -> Result<Option<
 }
 
 /// The index cell of an organization, if it has coordinates.
+/// R-PASS-9: the structure is an SIAE implanted in a penitentiary establishment.
+pub fn in_prison(db: &Db, id: &str) -> Result<bool, Error> {
+    Ok(db
+        .query(SELECT_IN_PRISON, &[text(id)])?
+        .first()
+        .map(|r| r.bool("in_prison"))
+        .transpose()?
+        .unwrap_or(false))
+}
+
 pub fn cell(db: &Db, id: &str) -> Result<Option<Cell>, Error> {
     db.query(SELECT_CELL, &[text(id)])?
         .first()

@@ -5,6 +5,8 @@ use tremplin_domain::Error;
 
 const SELECT_BY_EMAIL: &str =
     "SELECT id, email, first_name, last_name, password_hash, is_active FROM users WHERE email = ?";
+const SELECT_BY_ID: &str =
+    "SELECT id, email, first_name, last_name, password_hash, is_active FROM users WHERE id = ?";
 const INSERT_USER: &str = "INSERT INTO users \
     (id, email, first_name, last_name, password_hash, is_active, created_at, created_by, updated_at) \
     VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?)";
@@ -60,6 +62,13 @@ pub struct NewUser<'a> {
 
 pub fn find_by_email(db: &Db, email: &str) -> Result<Option<User>, Error> {
     db.query(SELECT_BY_EMAIL, &[text(email)])?
+        .first()
+        .map(|r| User::from_row(&r))
+        .transpose()
+}
+
+pub fn find_by_id(db: &Db, id: &str) -> Result<Option<User>, Error> {
+    db.query(SELECT_BY_ID, &[text(id)])?
         .first()
         .map(|r| User::from_row(&r))
         .transpose()

@@ -1,0 +1,368 @@
+//! The receiving structure's decisions on an application (R-APPLY-5..9) and, on accept, the
+//! PASS IAE it issues or reuses (R-PASS-1..9). Each decision re-reads the application under the
+//! write lock and applies the domain's transitions table: of two racing decisions the second
+//! finds the new state and gets a 409. The boxes' totals follow by the triggers of 0008.
+
+use serde::Deserialize;
+use serde_json::{json, Value};
+use tremplin_domain::application::{self, SenderKind, State};
+use tremplin_domain::decision::{allowed_actions, Action, HiringDates, RefusalReason};
+use tremplin_domain::eligibility::AuthorKind;
+use tremplin_domain::organization::Category;
+use tremplin_domain::pass::{self, Employer, PassOutcome, Vouchers};
+use tremplin_domain::{Date, Error, FieldErrors};
+use tremplin_platform::db::Db;
+use tremplin_platform::ids::new_id;
+use tremplin_platform::repo::applications::{self as repo, Application, DecisionRecord};
+use tremplin_platform::repo::diagnoses;
+use tremplin_platform::repo::organizations::{self, Organization};
+use tremplin_platform::repo::passes::{self, StoredPass};
+use tremplin_platform::{json, Ctx, Response};
+
+use crate::notify;
+
+/// A decision's body when it carries nothing (process, cancel, add to the pool).
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct Empty {}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PostponeBody {
+    answer: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RefuseBody {
+    reason: String,
+    /// R-APPLY-6: required with `other`.
+    comment: Option<String>,
+    /// The answer to the candidate.
+    answer: String,
+    /// Never shown to the candidate (R-APPLY-6).
+    answer_to_prescriber: Option<String>,
+    #[serde(default)]
+    reason_shared: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AcceptBody {
+    hiring_start_at: String,
+    hiring_end_at: Option<String>,
+    answer: Option<String>,
+}
+
+/// What a transition records and what its answer says about the PASS.
+#[derive(Default)]
+struct Effect {
+    record: Option<DecisionRecord>,
+    pass: Option<(Option<StoredPass>, PassOutcome)>,
+}
+
+/// `POST /api/v1/applications/{id}/process`.
+pub fn process(ctx: &Ctx) -> Result<Response, Error> {
+    // Who first (401, 403), then what: a body is checked only for those who may decide.
+    deciding_structure(ctx)?;
+    ctx.optional_json::<Empty>()?;
+    decide(ctx, Action::Process, |_, _| Ok(Effect::default()))
+}
+
+/// `POST /api/v1/applications/{id}/pool`.
+pub fn add_to_pool(ctx: &Ctx) -> Result<Response, Error> {
+    deciding_structure(ctx)?;
+    ctx.optional_json::<Empty>()?;
+    decide(ctx, Action::AddToPool, |_, _| Ok(Effect::default()))
+}
+
+/// `POST /api/v1/applications/{id}/postpone`: the answer to the candidate is required.
+pub fn postpone(ctx: &Ctx) -> Result<Response, Error> {
+    deciding_structure(ctx)?;
+    let body: PostponeBody = ctx.json()?;
+    let answer = answer_text(&body.answer, "answer")?;
+    decide(ctx, Action::Postpone, move |_, _| {
+        Ok(Effect {
+            record: Some(DecisionRecord {
+                answer: Some(answer),
+                ..DecisionRecord::default()
+            }),
+            pass: None,
+        })
+    })
+}
+
+/// `POST /api/v1/applications/{id}/refuse` (R-APPLY-6).
+pub fn refuse(ctx: &Ctx) -> Result<Response, Error> {
+    deciding_structure(ctx)?;
+    let body: RefuseBody = ctx.json()?;
+    let mut errors = FieldErrors::new();
+    let reason = RefusalReason::parse(&body.reason)
+        .map_err(|invalid| errors.insert("reason".into(), vec![invalid.message]))
+        .ok();
+    let answer =
+        application::required_text(&body.answer, "invalid_answer", "La réponse au candidat")
+            .map_err(|invalid| errors.insert("answer".into(), vec![invalid.message]))
+            .ok();
+    let optional = |text: &Option<String>, field: &str, what: &str, errors: &mut FieldErrors| {
+        text.as_deref()
+            .filter(|t| !t.trim().is_empty())
+            .and_then(|t| {
+                application::required_text(t, "invalid_text", what)
+                    .map_err(|invalid| errors.insert(field.into(), vec![invalid.message]))
+                    .ok()
+            })
+    };
+    let comment = optional(&body.comment, "comment", "Le commentaire", &mut errors);
+    let to_prescriber = optional(
+        &body.answer_to_prescriber,
+        "answer_to_prescriber",
+        "La réponse au prescripteur",
+        &mut errors,
+    );
+    if reason.is_some_and(RefusalReason::needs_comment) && comment.is_none() {
+        errors
+            .entry("comment".into())
+            .or_insert_with(|| vec!["Précisez le motif « Autre » (R-APPLY-6).".into()]);
+    }
+    let (Some(reason), Some(answer), true) = (reason, answer, errors.is_empty()) else {
+        return Err(Error::fields(errors));
+    };
+    decide(ctx, Action::Refuse, move |_, _| {
+        Ok(Effect {
+            record: Some(DecisionRecord {
+                answer: Some(answer),
+                answer_to_prescriber: to_prescriber,
+                refusal_reason: Some(reason.code()),
+                refusal_comment: comment,
+                reason_shared: body.reason_shared,
+                ..DecisionRecord::default()
+            }),
+            pass: None,
+        })
+    })
+}
+
+/// `POST /api/v1/applications/{id}/accept` (R-APPLY-7/8, R-PASS-2..9).
+pub fn accept(ctx: &Ctx) -> Result<Response, Error> {
+    deciding_structure(ctx)?;
+    let body: AcceptBody = ctx.json()?;
+    let today = ctx.clock.today();
+    let mut errors = FieldErrors::new();
+    let mut date = |value: &str, field: &str| {
+        Date::parse(value)
+            .map_err(|invalid| errors.insert(field.into(), vec![invalid.message]))
+            .ok()
+    };
+    let start = date(&body.hiring_start_at, "hiring_start_at");
+    let end = body
+        .hiring_end_at
+        .as_deref()
+        .map(|v| date(v, "hiring_end_at"));
+    let answer = body
+        .answer
+        .as_deref()
+        .filter(|t| !t.trim().is_empty())
+        .and_then(|t| {
+            application::required_text(t, "invalid_answer", "La réponse au candidat")
+                .map_err(|invalid| errors.insert("answer".into(), vec![invalid.message]))
+                .ok()
+        });
+    let (Some(start), true) = (start, errors.is_empty()) else {
+        return Err(Error::fields(errors));
+    };
+    let hire = HiringDates::parse(start, end.flatten(), today).map_err(Error::fields)?;
+    decide(ctx, Action::Accept, move |db, application| {
+        let pass = hire_pass(ctx, db, application, hire.start)?;
+        let hired_elsewhere = repo::obsolete_others(
+            db,
+            &application.candidate_id,
+            &application.id,
+            &ctx.clock.now_rfc3339(),
+        )?;
+        for (id, from) in hired_elsewhere {
+            let details = json!({"action": "obsolete", "from": from.as_str(), "to": State::Obsolete.as_str(), "hired_by": application.structure_id});
+            ctx.audit(
+                db,
+                Some(&application.structure_id),
+                "decide_application",
+                "application",
+                &id,
+                details,
+            )?;
+        }
+        Ok(Effect {
+            record: Some(DecisionRecord {
+                answer,
+                hiring_start: Some(hire.start.to_string()),
+                hiring_end: hire.end.map(|d| d.to_string()),
+                pass_id: pass.0.as_ref().map(|p| p.id.clone()),
+                pass_status: Some(pass.1.code()),
+                ..DecisionRecord::default()
+            }),
+            pass: Some(pass),
+        })
+    })
+}
+
+/// `POST /api/v1/applications/{id}/cancel`: R-PASS-7, the PASS goes only with its last hire.
+pub fn cancel(ctx: &Ctx) -> Result<Response, Error> {
+    deciding_structure(ctx)?;
+    ctx.optional_json::<Empty>()?;
+    decide(ctx, Action::Cancel, |db, application| {
+        if let Some(pass_id) = &application.pass_id {
+            if !repo::pass_used_elsewhere(db, pass_id, &application.id)? {
+                passes::cancel(db, pass_id, &ctx.clock.now_rfc3339())?;
+            }
+        }
+        Ok(Effect::default())
+    })
+}
+
+fn answer_text(text: &str, field: &str) -> Result<String, Error> {
+    application::required_text(text, "invalid_answer", "La réponse au candidat").map_err(
+        |invalid| {
+            Error::fields(FieldErrors::from([(
+                field.to_owned(),
+                vec![invalid.message],
+            )]))
+        },
+    )
+}
+
+/// The structure the caller acts for: only its members decide (R-APPLY-7).
+fn deciding_structure(ctx: &Ctx) -> Result<&Organization, Error> {
+    let organization = ctx.actor()?.acting()?.organization;
+    if organization.kind.category() == Category::Structure {
+        Ok(organization)
+    } else {
+        Err(Error::Forbidden {
+            detail: "Seule la structure qui a reçu la candidature décide (R-APPLY-5).".into(),
+        })
+    }
+}
+
+/// One transition: under the write lock, the application as it is now, the table's next state,
+/// what `effect` records, the audit row and the notifications, in one transaction.
+fn decide(
+    ctx: &Ctx,
+    action: Action,
+    effect: impl FnOnce(&Db, &Application) -> Result<Effect, Error>,
+) -> Result<Response, Error> {
+    ctx.write(|db| {
+        let structure = deciding_structure(ctx)?;
+        let application = repo::find(db, ctx.param("id"))?
+            .filter(|a| a.structure_id == structure.id)
+            .ok_or_else(Error::not_found)?;
+        let to = action.apply(application.state)?;
+        let effect = effect(db, &application)?;
+        let now = ctx.clock.now_rfc3339();
+        if !repo::transition(db, &application.id, application.state, to, &now, effect.record.as_ref())? {
+            return Err(Error::Conflict {
+                code: "transition_not_allowed",
+                detail: "La candidature vient de changer d'état : rechargez-la.".into(),
+                errors: FieldErrors::new(),
+            });
+        }
+        let details = json!({"action": action.as_str(), "from": application.state.as_str(), "to": to.as_str()});
+        ctx.audit(db, Some(&structure.id), "decide_application", "application", &application.id, details)?;
+        notify::decided(ctx, db, &application, to, effect.record.as_ref())?;
+        json(200, &answer(&application, to, effect.pass.as_ref()))
+    })
+}
+
+/// R-APPLY-7 then R-PASS-2..9: the PASS the hire uses, if any, and why.
+fn hire_pass(
+    ctx: &Ctx,
+    db: &Db,
+    application: &Application,
+    hire_start: Date,
+) -> Result<(Option<StoredPass>, PassOutcome), Error> {
+    let today = ctx.clock.today();
+    let structure = organizations::find(db, &application.structure_id)?
+        .ok_or_else(|| Error::internal("application structure"))?;
+    let employer = Employer {
+        is_iae: structure.kind.is_iae(),
+        in_prison: organizations::in_prison(db, &structure.id)?,
+    };
+    let latest = passes::latest_of_candidate(db, &application.candidate_id)?;
+    let diagnosis =
+        diagnoses::considered_valid(db, &application.candidate_id, &structure.id, today)?;
+    let holds_valid_pass = latest.as_ref().is_some_and(|p| p.pass.is_valid(today));
+    if employer.is_iae && diagnosis.is_none() && !holds_valid_pass {
+        return Err(Error::Unprocessable {
+            code: "eligibility_not_valid",
+            detail:
+                "L'éligibilité du candidat n'est pas validée et il n'a pas de PASS IAE valide : \
+                     un diagnostic d'un prescripteur habilité, ou votre propre diagnostic, est \
+                     nécessaire avant l'embauche (R-APPLY-7)."
+                    .into(),
+            errors: FieldErrors::new(),
+        });
+    }
+    let vouchers = Vouchers {
+        sent_by_authorized_prescriber: application.sender_kind == SenderKind::Prescriber,
+        authorized_prescriber_diagnosis: diagnosis
+            .as_ref()
+            .is_some_and(|d| d.summary.author_kind == AuthorKind::Prescriber),
+    };
+    let outcome = pass::on_hire(
+        employer,
+        latest.as_ref().map(|p| &p.pass),
+        hire_start,
+        today,
+        vouchers,
+    )?;
+    let stored = match &outcome {
+        PassOutcome::Issue(dates) => Some(passes::issue(
+            db,
+            &new_id("pass")?,
+            &application.candidate_id,
+            *dates,
+            &ctx.clock.now_rfc3339(),
+            ctx.actor_id(),
+        )?),
+        PassOutcome::Reuse { dates, .. } => {
+            let mut kept = latest.ok_or_else(|| Error::internal("reused PASS"))?;
+            if kept.pass.dates != *dates {
+                passes::move_dates(db, &kept.id, *dates)?;
+                kept.pass.dates = *dates;
+            }
+            Some(kept)
+        }
+        PassOutcome::NotIae | PassOutcome::InPrison => None,
+    };
+    Ok((stored, outcome))
+}
+
+/// The decision's answer: the new state, the buttons the table allows from it and, after an
+/// accept, the PASS (`null` with the reason when there is none).
+fn answer(
+    application: &Application,
+    to: State,
+    pass: Option<&(Option<StoredPass>, PassOutcome)>,
+) -> Value {
+    let actions: Vec<Value> = allowed_actions(to)
+        .into_iter()
+        .map(|a| json!({"action": a.as_str(), "label": a.label()}))
+        .collect();
+    let mut value = json!({
+        "id": application.id,
+        "state": to.as_str(),
+        "state_label": to.label(),
+        "actions": actions,
+    });
+    if let Some((stored, outcome)) = pass {
+        value["pass"] = stored.as_ref().map_or(Value::Null, |p| {
+            json!({
+                "number": p.pass.number.as_str(),
+                "number_display": p.pass.number.display(),
+                "start_at": p.pass.dates.start(),
+                "end_at": p.pass.dates.end(),
+            })
+        });
+        value["pass_status"] = json!(outcome.code());
+        value["pass_status_text"] = json!(outcome.text());
+    }
+    value
+}

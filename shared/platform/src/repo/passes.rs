@@ -1,0 +1,117 @@
+//! PASS IAE (migration 0009, R-PASS-1..7): numbered by the database under the accept's write
+//! lock, never deleted (a cancelled one keeps its number taken).
+
+use crate::db::{int, opt_text, text, unreadable, Db, Row};
+use tremplin_domain::pass::Pass;
+use tremplin_domain::{Date, DateRange, Error, PassNumber};
+
+const HIGHEST_COUNTER: &str = "SELECT COALESCE(MAX(counter), 0) AS n FROM passes";
+const INSERT_PASS: &str = "INSERT INTO passes (id, counter, number, candidate_id, start_at, \
+    end_at, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+/// The candidate's most recent PASS that was not cancelled (R-PASS-4/5 look at it).
+const LATEST_OF_CANDIDATE: &str = "SELECT id, number, start_at, end_at FROM passes \
+    WHERE candidate_id = ? AND cancelled_at IS NULL ORDER BY end_at DESC, counter DESC LIMIT 1";
+const SELECT_BY_ID: &str = "SELECT id, number, start_at, end_at FROM passes WHERE id = ?";
+const MOVE_DATES: &str = "UPDATE passes SET start_at = ?2, end_at = ?3 WHERE id = ?1";
+const CANCEL: &str = "UPDATE passes SET cancelled_at = ?2 WHERE id = ?1 AND cancelled_at IS NULL";
+
+/// A stored PASS: its row id and the domain's view of it.
+#[derive(Debug, Clone)]
+pub struct StoredPass {
+    pub id: String,
+    pub pass: Pass,
+}
+
+impl StoredPass {
+    fn from_row(row: &Row<'_>) -> Result<StoredPass, Error> {
+        let date = |column: &str| {
+            Date::parse(&row.text(column)?).map_err(|e| unreadable(&format!("passes.{column}"), e))
+        };
+        let dates = DateRange::new(date("start_at")?, date("end_at")?)
+            .map_err(|e| unreadable("passes.end_at", e))?;
+        Ok(StoredPass {
+            id: row.text("id")?,
+            pass: Pass {
+                number: PassNumber::parse(&row.text("number")?)
+                    .map_err(|e| unreadable("passes.number", e))?,
+                dates,
+            },
+        })
+    }
+}
+
+fn one(db: &Db, sql: &str, id: &str) -> Result<Option<StoredPass>, Error> {
+    db.query(sql, &[text(id)])?
+        .first()
+        .map(|row| StoredPass::from_row(&row))
+        .transpose()
+}
+
+pub fn latest_of_candidate(db: &Db, candidate_id: &str) -> Result<Option<StoredPass>, Error> {
+    one(db, LATEST_OF_CANDIDATE, candidate_id)
+}
+
+pub fn find(db: &Db, id: &str) -> Result<Option<StoredPass>, Error> {
+    one(db, SELECT_BY_ID, id)
+}
+
+/// R-PASS-1: a new PASS numbered the highest ever issued + 1. Runs inside the accept's write
+/// transaction, so two accepts are ordered by SQLite; the UNIQUE counter is the backstop.
+pub fn issue(
+    db: &Db,
+    id: &str,
+    candidate_id: &str,
+    dates: DateRange,
+    now: &str,
+    created_by: Option<&str>,
+) -> Result<StoredPass, Error> {
+    let highest = db
+        .query(HIGHEST_COUNTER, &[])?
+        .first()
+        .map(|r| r.int("n"))
+        .transpose()?
+        .unwrap_or(0);
+    let number = u32::try_from(highest + 1)
+        .map_err(|_| Error::internal("passes.counter out of range"))
+        .and_then(|counter| {
+            PassNumber::from_counter(counter).map_err(|invalid| Error::Unprocessable {
+                code: invalid.code,
+                detail: invalid.message,
+                errors: Default::default(),
+            })
+        })?;
+    db.execute(
+        INSERT_PASS,
+        &[
+            text(id),
+            int(highest + 1),
+            text(number.as_str()),
+            text(candidate_id),
+            text(dates.start().to_string()),
+            text(dates.end().to_string()),
+            text(now),
+            opt_text(created_by),
+        ],
+    )?;
+    Ok(StoredPass {
+        id: id.to_owned(),
+        pass: Pass { number, dates },
+    })
+}
+
+/// R-PASS-4: a PASS not started yet moves to an earlier hire.
+pub fn move_dates(db: &Db, id: &str, dates: DateRange) -> Result<(), Error> {
+    Ok(db.execute(
+        MOVE_DATES,
+        &[
+            text(id),
+            text(dates.start().to_string()),
+            text(dates.end().to_string()),
+        ],
+    )?)
+}
+
+/// R-PASS-7: the PASS no longer counts; its number stays taken.
+pub fn cancel(db: &Db, id: &str, now: &str) -> Result<(), Error> {
+    Ok(db.execute(CANCEL, &[text(id), text(now)])?)
+}

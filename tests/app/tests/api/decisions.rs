@@ -1,0 +1,445 @@
+//! The `decide` component (issue 8): the structure's decisions through the transitions table of
+//! R-APPLY-5, refusals (R-APPLY-6), hires (R-APPLY-7/8) and the PASS IAE they issue, reuse or
+//! cancel (R-PASS-1..9), who may decide, races (R-APPLY-9) and bad input. The rules' every case
+//! is tested natively in `shared/domain/src/{decision,pass}.rs`; these go through HTTP.
+
+use serde_json::{json, Value};
+use tremplin_tests::{candidate_body, join_all, Org, TestApp};
+
+/// 2026-03-02 is a Monday; hires start from today.
+const TODAY: &str = "2026-03-02";
+
+/// An authorized prescriber, an ACI, a candidate the prescriber diagnosed (R-ELIG-1) and the
+/// application it sent to the ACI.
+async fn sent(app: &TestApp) -> (Org, Org, String, String) {
+    let ml = app
+        .organization("prescriber", "ML", Some("VALIDATED"))
+        .await;
+    let aci = app.organization("structure", "ACI", None).await;
+    let candidate = app
+        .candidate(&ml.member.token, candidate_body("lea.martin@example.fr", 1))
+        .await;
+    let candidate = candidate["id"].as_str().unwrap().to_owned();
+    app.diagnose(&ml.member.token, &candidate).await;
+    let application = app
+        .apply(&ml.member.token, &aci.id, &candidate)
+        .await
+        .ok(201);
+    let application = application["id"].as_str().unwrap().to_owned();
+    (ml, aci, candidate, application)
+}
+
+async fn decide(
+    app: &TestApp,
+    token: &str,
+    application: &str,
+    action: &str,
+    body: Value,
+) -> tremplin_tests::TestResponse {
+    app.post(&format!("/api/v1/applications/{application}/{action}"))
+        .bearer(token)
+        .json(body)
+        .send()
+        .await
+}
+
+fn accept_body(start: &str) -> Value {
+    json!({"hiring_start_at": start, "answer": "Bienvenue parmi nous."})
+}
+
+#[tokio::test]
+async fn r_apply_5_6_decisions_follow_the_table_and_tell_the_sender_and_the_candidate() {
+    let app = TestApp::spawn_with(&[("today", TODAY)]).await;
+    let (ml, aci, _, id) = sent(&app).await;
+    let token = &aci.member.token;
+    let processing = decide(&app, token, &id, "process", json!({})).await.ok(200);
+    assert_eq!(processing["state"], "processing");
+    let buttons: Vec<&str> = processing["actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(buttons, ["postpone", "accept", "refuse", "add_to_pool"]);
+    let again = decide(&app, token, &id, "process", json!({}))
+        .await
+        .problem(409, "transition_not_allowed");
+    assert_eq!(again["errors"]["state"], json!(["processing"]));
+    // R-APPLY-5: postponing needs the answer to the candidate.
+    decide(&app, token, &id, "postpone", json!({}))
+        .await
+        .problem(400, "invalid_body");
+    let blank = decide(&app, token, &id, "postpone", json!({"answer": "  "}))
+        .await
+        .problem(422, "validation_failed");
+    assert!(blank["errors"]["answer"][0]
+        .as_str()
+        .unwrap()
+        .contains("obligatoire"));
+    decide(
+        &app,
+        token,
+        &id,
+        "postpone",
+        json!({"answer": "Nous revenons vers vous en avril."}),
+    )
+    .await
+    .ok(200);
+    // R-APPLY-6: `other` needs a comment; the reason reaches the candidate only if shared, the
+    // private answer never.
+    let other = decide(
+        &app,
+        token,
+        &id,
+        "refuse",
+        json!({"reason": "other", "answer": "Désolés."}),
+    )
+    .await
+    .problem(422, "validation_failed");
+    assert!(other["errors"]["comment"][0]
+        .as_str()
+        .unwrap()
+        .contains("Autre"));
+    let mark = app.audit_mark();
+    let refused = decide(
+        &app,
+        token,
+        &id,
+        "refuse",
+        json!({"reason": "no_position", "answer": "Pas de poste pour l'instant.",
+               "answer_to_prescriber": "Rappelez-nous en juin.", "reason_shared": false}),
+    )
+    .await
+    .ok(200);
+    assert_eq!(refused["state"], "refused");
+    assert!(refused.get("pass").is_none(), "no PASS outside an accept");
+    let audit = app.audit_since(mark);
+    assert_eq!(audit.len(), 1);
+    assert_eq!(audit[0].action, "decide_application");
+    assert_eq!(audit[0].entity_id, id);
+    assert_eq!(
+        audit[0].actor_user_id.as_deref(),
+        Some(aci.member.id.as_str())
+    );
+    assert_eq!(
+        audit[0].details,
+        json!({"action": "refuse", "from": "postponed", "to": "refused"})
+    );
+    let to_sender = app.mail_to(&ml.member.email, 4).await;
+    let last = to_sender.last().unwrap()["text"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        last.contains("Pas de recrutement en cours") && last.contains("Rappelez-nous"),
+        "{last}"
+    );
+    let to_candidate = app.mail_to("lea.martin@example.fr", 4).await;
+    let last = to_candidate.last().unwrap()["text"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(last.contains("Pas de poste pour l'instant."), "{last}");
+    assert!(
+        !last.contains("Pas de recrutement en cours") && !last.contains("Rappelez-nous"),
+        "{last}"
+    );
+    // A refusal can be reconsidered: the table allows accept from `refused`.
+    let hired = decide(&app, token, &id, "accept", accept_body(TODAY))
+        .await
+        .ok(200);
+    assert_eq!(hired["state"], "accepted");
+    assert_eq!(hired["pass_status"], "issued");
+    assert_eq!(hired["pass"]["number"], "999990000001");
+    assert_eq!(hired["pass"]["number_display"], "99999 00 00001");
+    assert_eq!(hired["pass"]["start_at"], TODAY);
+    assert_eq!(hired["pass"]["end_at"], "2028-02-29", "start + 729 days");
+    // The boxes follow (0008's triggers).
+    let received = app
+        .get("/api/v1/applications?box=received&state=accepted")
+        .bearer(token)
+        .send()
+        .await
+        .ok(200);
+    assert_eq!(received["count"], 1);
+}
+
+#[tokio::test]
+async fn r_apply_8_r_pass_4_7_a_hire_obsoletes_the_others_reuses_the_pass_and_cancelling_burns_its_number(
+) {
+    let app = TestApp::spawn_with(&[("today", TODAY)]).await;
+    let (ml, aci, candidate, at_aci) = sent(&app).await;
+    let ei = app.organization("structure", "EI", None).await;
+    let at_ei = app
+        .apply(&ml.member.token, &ei.id, &candidate)
+        .await
+        .ok(201);
+    let at_ei = at_ei["id"].as_str().unwrap().to_owned();
+    let first = decide(
+        &app,
+        &aci.member.token,
+        &at_aci,
+        "accept",
+        accept_body("2026-03-09"),
+    )
+    .await
+    .ok(200);
+    assert_eq!(first["pass"]["number"], "999990000001");
+    let obsolete = app
+        .get(&format!("/api/v1/applications/{at_ei}"))
+        .bearer(&ei.member.token)
+        .send()
+        .await
+        .ok(200);
+    assert_eq!(obsolete["state"], "obsolete", "R-APPLY-8");
+    // The EI hires too, earlier: the PASS has not started, so it moves (R-PASS-4).
+    let second = decide(
+        &app,
+        &ei.member.token,
+        &at_ei,
+        "accept",
+        accept_body("2026-03-05"),
+    )
+    .await
+    .ok(200);
+    assert_eq!(second["pass_status"], "reused");
+    assert_eq!(second["pass"]["number"], "999990000001");
+    assert_eq!(second["pass"]["start_at"], "2026-03-05");
+    assert_eq!(second["pass"]["end_at"], "2028-03-03");
+    // R-PASS-7: cancelling one of two hires keeps the PASS; the last one cancels it.
+    decide(&app, &aci.member.token, &at_aci, "cancel", json!({}))
+        .await
+        .ok(200);
+    let live = |app: &TestApp| -> i64 {
+        app.db()
+            .query_row(
+                "SELECT COUNT(*) FROM passes WHERE cancelled_at IS NULL",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    assert_eq!(live(&app), 1);
+    decide(&app, &ei.member.token, &at_ei, "cancel", json!({}))
+        .await
+        .ok(200);
+    assert_eq!(live(&app), 0);
+    // A new hire gets the next number: 1 is never given again (R-PASS-1).
+    let again = decide(
+        &app,
+        &aci.member.token,
+        &at_aci,
+        "accept",
+        accept_body(TODAY),
+    )
+    .await
+    .ok(200);
+    assert_eq!(again["pass"]["number"], "999990000002");
+}
+
+#[tokio::test]
+async fn r_apply_7_r_pass_8_eligibility_is_needed_in_a_siae_and_a_geiq_hires_without_a_pass() {
+    let app = TestApp::spawn_with(&[("today", TODAY)]).await;
+    // An orienteur's candidate, never diagnosed.
+    let orienteur = app.organization("prescriber", "OTHER", None).await;
+    let aci = app.organization("structure", "ACI", None).await;
+    let geiq = app.organization("structure", "GEIQ", None).await;
+    let candidate = app
+        .candidate(
+            &orienteur.member.token,
+            candidate_body("paul@example.fr", 2),
+        )
+        .await;
+    let candidate = candidate["id"].as_str().unwrap();
+    let to_aci = app
+        .apply(&orienteur.member.token, &aci.id, candidate)
+        .await
+        .ok(201);
+    let to_geiq = app
+        .apply(&orienteur.member.token, &geiq.id, candidate)
+        .await
+        .ok(201);
+    app.outbox_settled().await;
+    let before = app.snapshot();
+    decide(
+        &app,
+        &aci.member.token,
+        to_aci["id"].as_str().unwrap(),
+        "accept",
+        accept_body(TODAY),
+    )
+    .await
+    .problem(422, "eligibility_not_valid");
+    assert_eq!(app.snapshot(), before, "nothing written");
+    let hired = decide(
+        &app,
+        &geiq.member.token,
+        to_geiq["id"].as_str().unwrap(),
+        "accept",
+        accept_body(TODAY),
+    )
+    .await
+    .ok(200);
+    assert_eq!(hired["pass"], Value::Null);
+    assert_eq!(hired["pass_status"], "not_iae");
+    assert!(hired["pass_status_text"]
+        .as_str()
+        .unwrap()
+        .contains("R-PASS-8"));
+    assert_eq!(app.count("passes"), 0);
+}
+
+#[tokio::test]
+async fn only_the_receiving_structures_members_decide_and_bad_input_writes_nothing() {
+    let app = TestApp::spawn_with(&[("today", TODAY)]).await;
+    let (ml, aci, _, id) = sent(&app).await;
+    let other = app.organization("structure", "EI", None).await;
+    let orienteur = app.organization("prescriber", "OTHER", None).await;
+    app.outbox_settled().await;
+    let before = app.snapshot();
+    for action in ["process", "cancel", "pool"] {
+        decide(&app, &ml.member.token, &id, action, json!({}))
+            .await
+            .problem(403, "forbidden");
+        decide(&app, &orienteur.member.token, &id, action, json!({}))
+            .await
+            .problem(403, "forbidden");
+        decide(&app, &other.member.token, &id, action, json!({}))
+            .await
+            .problem(404, "not_found");
+        app.post(&format!("/api/v1/applications/{id}/{action}"))
+            .send()
+            .await
+            .problem(401, "unauthenticated");
+    }
+    decide(
+        &app,
+        &other.member.token,
+        "app_unknown",
+        "process",
+        json!({}),
+    )
+    .await
+    .problem(404, "not_found");
+    let token = &aci.member.token;
+    let path = format!("/api/v1/applications/{id}/accept");
+    app.post(&path)
+        .bearer(token)
+        .typed("application/json", "{\"hiring_start_at\": ")
+        .send()
+        .await
+        .problem(400, "malformed_json");
+    decide(
+        &app,
+        token,
+        &id,
+        "accept",
+        json!({"hiring_start_at": TODAY, "salary": 1}),
+    )
+    .await
+    .problem(400, "invalid_body");
+    for (start, field) in [
+        ("2026-02-30", "hiring_start_at"),
+        ("2026-03-01", "hiring_start_at"),
+        ("2026-09-03", "hiring_start_at"),
+    ] {
+        let problem = decide(
+            &app,
+            token,
+            &id,
+            "accept",
+            json!({"hiring_start_at": start}),
+        )
+        .await
+        .problem(422, "validation_failed");
+        assert!(problem["errors"][field].is_array(), "{start}: {problem}");
+    }
+    let ends_first = decide(
+        &app,
+        token,
+        &id,
+        "accept",
+        json!({"hiring_start_at": TODAY, "hiring_end_at": TODAY}),
+    )
+    .await
+    .problem(422, "validation_failed");
+    assert!(ends_first["errors"]["hiring_end_at"].is_array());
+    decide(
+        &app,
+        token,
+        &id,
+        "refuse",
+        json!({"reason": "bored", "answer": "Non."}),
+    )
+    .await
+    .problem(422, "validation_failed");
+    decide(&app, token, &id, "process", json!({"why": "now"}))
+        .await
+        .problem(400, "invalid_body");
+    assert_eq!(app.snapshot(), before);
+}
+
+#[tokio::test]
+async fn r_apply_9_two_racing_accepts_of_one_application_give_one_hire_and_one_pass() {
+    let app = TestApp::spawn_with(&[("today", TODAY)]).await;
+    let (_, aci, _, id) = sent(&app).await;
+    let racing = (0..2)
+        .map(|_| {
+            app.post(&format!("/api/v1/applications/{id}/accept"))
+                .bearer(&aci.member.token)
+                .json(accept_body(TODAY))
+                .spawn()
+        })
+        .collect();
+    let mut statuses: Vec<u16> = join_all(racing).await.iter().map(|a| a.status).collect();
+    statuses.sort();
+    assert_eq!(statuses, [200, 409]);
+    assert_eq!(app.count("passes"), 1);
+}
+
+#[tokio::test]
+async fn r_pass_1_twenty_concurrent_accepts_get_twenty_consecutive_numbers() {
+    let app = TestApp::spawn_with(&[("today", TODAY)]).await;
+    let ml = app
+        .organization("prescriber", "ML", Some("VALIDATED"))
+        .await;
+    let aci = app.organization("structure", "ACI", None).await;
+    let mut applications = Vec::new();
+    for serial in 0..20 {
+        let candidate = app
+            .candidate(
+                &ml.member.token,
+                candidate_body(&format!("c{serial}@example.fr"), 10 + serial),
+            )
+            .await;
+        let candidate = candidate["id"].as_str().unwrap().to_owned();
+        app.diagnose(&ml.member.token, &candidate).await;
+        let sent = app
+            .apply(&ml.member.token, &aci.id, &candidate)
+            .await
+            .ok(201);
+        applications.push(sent["id"].as_str().unwrap().to_owned());
+    }
+    let racing = applications
+        .iter()
+        .map(|id| {
+            app.post(&format!("/api/v1/applications/{id}/accept"))
+                .bearer(&aci.member.token)
+                .json(accept_body(TODAY))
+                .spawn()
+        })
+        .collect();
+    let mut numbers: Vec<String> = join_all(racing)
+        .await
+        .iter()
+        .map(|answer| {
+            answer.ok(200)["pass"]["number"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    numbers.sort();
+    let expected: Vec<String> = (1..=20).map(|n| format!("99999{n:07}")).collect();
+    assert_eq!(numbers, expected);
+}
