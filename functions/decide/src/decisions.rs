@@ -6,14 +6,16 @@
 use serde::Deserialize;
 use serde_json::{json, Value};
 use tremplin_domain::application::{self, SenderKind, State};
-use tremplin_domain::decision::{allowed_actions, Action, HiringDates, RefusalReason};
+use tremplin_domain::decision::{
+    allowed_actions, Action, HiringDates, RefusalReason, OBSOLETED_BY_A_HIRE,
+};
 use tremplin_domain::eligibility::AuthorKind;
 use tremplin_domain::organization::Category;
 use tremplin_domain::pass::{self, Employer, PassOutcome, Vouchers};
 use tremplin_domain::{Date, Error, FieldErrors};
 use tremplin_platform::db::Db;
 use tremplin_platform::ids::new_id;
-use tremplin_platform::repo::applications::{self as repo, Application, DecisionRecord};
+use tremplin_platform::repo::applications::{self as repo, Application, Change, DecisionRecord};
 use tremplin_platform::repo::diagnoses;
 use tremplin_platform::repo::organizations::{self, Organization};
 use tremplin_platform::repo::passes::{self, StoredPass};
@@ -55,46 +57,62 @@ struct AcceptBody {
 }
 
 /// What a transition records and what its answer says about the PASS.
-#[derive(Default)]
 struct Effect {
-    record: Option<DecisionRecord>,
+    change: Change,
     pass: Option<(Option<StoredPass>, PassOutcome)>,
+}
+
+impl Effect {
+    fn state_only() -> Effect {
+        Effect {
+            change: Change::StateOnly,
+            pass: None,
+        }
+    }
+
+    fn decision(record: DecisionRecord) -> Effect {
+        Effect {
+            change: Change::Decision(record),
+            pass: None,
+        }
+    }
 }
 
 /// `POST /api/v1/applications/{id}/process`.
 pub fn process(ctx: &Ctx) -> Result<Response, Error> {
     // Who first (401, 403), then what: a body is checked only for those who may decide.
-    deciding_structure(ctx)?;
+    let structure = deciding_structure(ctx)?;
     ctx.optional_json::<Empty>()?;
-    decide(ctx, Action::Process, |_, _| Ok(Effect::default()))
+    decide(ctx, structure, Action::Process, |_, _| {
+        Ok(Effect::state_only())
+    })
 }
 
 /// `POST /api/v1/applications/{id}/pool`.
 pub fn add_to_pool(ctx: &Ctx) -> Result<Response, Error> {
-    deciding_structure(ctx)?;
+    let structure = deciding_structure(ctx)?;
     ctx.optional_json::<Empty>()?;
-    decide(ctx, Action::AddToPool, |_, _| Ok(Effect::default()))
+    decide(ctx, structure, Action::AddToPool, |_, _| {
+        Ok(Effect::state_only())
+    })
 }
 
 /// `POST /api/v1/applications/{id}/postpone`: the answer to the candidate is required.
 pub fn postpone(ctx: &Ctx) -> Result<Response, Error> {
-    deciding_structure(ctx)?;
+    let structure = deciding_structure(ctx)?;
     let body: PostponeBody = ctx.json()?;
     let answer = answer_text(&body.answer, "answer")?;
-    decide(ctx, Action::Postpone, move |_, _| {
-        Ok(Effect {
-            record: Some(DecisionRecord {
-                answer: Some(answer),
-                ..DecisionRecord::default()
-            }),
-            pass: None,
-        })
+    decide(ctx, structure, Action::Postpone, move |_, _| {
+        Ok(Effect::decision(DecisionRecord {
+            answer: Some(answer),
+            ..DecisionRecord::default()
+        }))
     })
 }
 
 /// `POST /api/v1/applications/{id}/refuse` (R-APPLY-6).
 pub fn refuse(ctx: &Ctx) -> Result<Response, Error> {
-    deciding_structure(ctx)?;
+    let structure = deciding_structure(ctx)?;
     let body: RefuseBody = ctx.json()?;
     let mut errors = FieldErrors::new();
     let reason = RefusalReason::parse(&body.reason)
@@ -128,24 +146,21 @@ pub fn refuse(ctx: &Ctx) -> Result<Response, Error> {
     let (Some(reason), Some(answer), true) = (reason, answer, errors.is_empty()) else {
         return Err(Error::fields(errors));
     };
-    decide(ctx, Action::Refuse, move |_, _| {
-        Ok(Effect {
-            record: Some(DecisionRecord {
-                answer: Some(answer),
-                answer_to_prescriber: to_prescriber,
-                refusal_reason: Some(reason.code()),
-                refusal_comment: comment,
-                reason_shared: body.reason_shared,
-                ..DecisionRecord::default()
-            }),
-            pass: None,
-        })
+    decide(ctx, structure, Action::Refuse, move |_, _| {
+        Ok(Effect::decision(DecisionRecord {
+            answer: Some(answer),
+            answer_to_prescriber: to_prescriber,
+            refusal_reason: Some(reason.code()),
+            refusal_comment: comment,
+            reason_shared: body.reason_shared,
+            ..DecisionRecord::default()
+        }))
     })
 }
 
 /// `POST /api/v1/applications/{id}/accept` (R-APPLY-7/8, R-PASS-2..9).
 pub fn accept(ctx: &Ctx) -> Result<Response, Error> {
-    deciding_structure(ctx)?;
+    let structure = deciding_structure(ctx)?;
     let body: AcceptBody = ctx.json()?;
     let today = ctx.clock.today();
     let mut errors = FieldErrors::new();
@@ -172,27 +187,33 @@ pub fn accept(ctx: &Ctx) -> Result<Response, Error> {
         return Err(Error::fields(errors));
     };
     let hire = HiringDates::parse(start, end.flatten(), today).map_err(Error::fields)?;
-    decide(ctx, Action::Accept, move |db, application| {
-        let pass = hire_pass(ctx, db, application, hire.start)?;
-        let hired_elsewhere = repo::obsolete_others(
+    decide(ctx, structure, Action::Accept, move |db, application| {
+        let pass = hire_pass(ctx, db, structure, application, hire.start)?;
+        let now = ctx.clock.now_rfc3339();
+        let obsoleted = repo::obsolete_others(
             db,
             &application.candidate_id,
             &application.id,
-            &ctx.clock.now_rfc3339(),
+            &OBSOLETED_BY_A_HIRE,
+            &now,
         )?;
-        for (id, from) in hired_elsewhere {
-            let details = json!({"action": "obsolete", "from": from.as_str(), "to": State::Obsolete.as_str(), "hired_by": application.structure_id});
+        for (id, from) in obsoleted {
+            let details = json!({"action": "obsolete", "from": from.as_str(), "to": State::Obsolete.as_str(), "hired_by": structure.id});
             ctx.audit(
                 db,
-                Some(&application.structure_id),
+                Some(&structure.id),
                 "decide_application",
                 "application",
                 &id,
                 details,
             )?;
+            // R-APPLY-10: its sender and the candidate hear of it too.
+            let other =
+                repo::find(db, &id)?.ok_or_else(|| Error::internal("obsoleted application"))?;
+            notify::decided(ctx, db, &other, State::Obsolete, None)?;
         }
         Ok(Effect {
-            record: Some(DecisionRecord {
+            change: Change::Decision(DecisionRecord {
                 answer,
                 hiring_start: Some(hire.start.to_string()),
                 hiring_end: hire.end.map(|d| d.to_string()),
@@ -207,15 +228,18 @@ pub fn accept(ctx: &Ctx) -> Result<Response, Error> {
 
 /// `POST /api/v1/applications/{id}/cancel`: R-PASS-7, the PASS goes only with its last hire.
 pub fn cancel(ctx: &Ctx) -> Result<Response, Error> {
-    deciding_structure(ctx)?;
+    let structure = deciding_structure(ctx)?;
     ctx.optional_json::<Empty>()?;
-    decide(ctx, Action::Cancel, |db, application| {
+    decide(ctx, structure, Action::Cancel, |db, application| {
         if let Some(pass_id) = &application.pass_id {
             if !repo::pass_used_elsewhere(db, pass_id, &application.id)? {
                 passes::cancel(db, pass_id, &ctx.clock.now_rfc3339())?;
             }
         }
-        Ok(Effect::default())
+        Ok(Effect {
+            change: Change::HireCancelled,
+            pass: None,
+        })
     })
 }
 
@@ -246,18 +270,18 @@ fn deciding_structure(ctx: &Ctx) -> Result<&Organization, Error> {
 /// what `effect` records, the audit row and the notifications, in one transaction.
 fn decide(
     ctx: &Ctx,
+    structure: &Organization,
     action: Action,
     effect: impl FnOnce(&Db, &Application) -> Result<Effect, Error>,
 ) -> Result<Response, Error> {
     ctx.write(|db| {
-        let structure = deciding_structure(ctx)?;
         let application = repo::find(db, ctx.param("id"))?
             .filter(|a| a.structure_id == structure.id)
             .ok_or_else(Error::not_found)?;
         let to = action.apply(application.state)?;
         let effect = effect(db, &application)?;
         let now = ctx.clock.now_rfc3339();
-        if !repo::transition(db, &application.id, application.state, to, &now, effect.record.as_ref())? {
+        if !repo::transition(db, &application.id, application.state, to, &now, &effect.change)? {
             return Err(Error::Conflict {
                 code: "transition_not_allowed",
                 detail: "La candidature vient de changer d'état : rechargez-la.".into(),
@@ -266,8 +290,12 @@ fn decide(
         }
         let details = json!({"action": action.as_str(), "from": application.state.as_str(), "to": to.as_str()});
         ctx.audit(db, Some(&structure.id), "decide_application", "application", &application.id, details)?;
-        notify::decided(ctx, db, &application, to, effect.record.as_ref())?;
-        json(200, &answer(&application, to, effect.pass.as_ref()))
+        let record = match &effect.change {
+            Change::Decision(record) => Some(record),
+            Change::StateOnly | Change::HireCancelled => None,
+        };
+        notify::decided(ctx, db, &application, to, record)?;
+        json(200, &answer(&application, to, effect.pass.as_ref(), ctx.clock.today()))
     })
 }
 
@@ -275,15 +303,15 @@ fn decide(
 fn hire_pass(
     ctx: &Ctx,
     db: &Db,
+    structure: &Organization,
     application: &Application,
     hire_start: Date,
 ) -> Result<(Option<StoredPass>, PassOutcome), Error> {
     let today = ctx.clock.today();
-    let structure = organizations::find(db, &application.structure_id)?
-        .ok_or_else(|| Error::internal("application structure"))?;
     let employer = Employer {
         is_iae: structure.kind.is_iae(),
-        in_prison: organizations::in_prison(db, &structure.id)?,
+        in_prison: organizations::in_prison(db, &structure.id)?
+            .ok_or_else(|| Error::internal("application structure"))?,
     };
     let latest = passes::latest_of_candidate(db, &application.candidate_id)?;
     let diagnosis =
@@ -300,8 +328,15 @@ fn hire_pass(
             errors: FieldErrors::new(),
         });
     }
+    // R-PASS-5: sent as an authorized prescriber, and still one today (R-ORG-4).
+    let sender_still_authorized = match &application.sender_organization_id {
+        Some(id) if application.sender_kind == SenderKind::Prescriber => {
+            organizations::find(db, id)?.is_some_and(|o| o.is_authorized(today))
+        }
+        _ => false,
+    };
     let vouchers = Vouchers {
-        sent_by_authorized_prescriber: application.sender_kind == SenderKind::Prescriber,
+        sent_by_authorized_prescriber: sender_still_authorized,
         authorized_prescriber_diagnosis: diagnosis
             .as_ref()
             .is_some_and(|d| d.summary.author_kind == AuthorKind::Prescriber),
@@ -341,6 +376,7 @@ fn answer(
     application: &Application,
     to: State,
     pass: Option<&(Option<StoredPass>, PassOutcome)>,
+    today: Date,
 ) -> Value {
     let actions: Vec<Value> = allowed_actions(to)
         .into_iter()
@@ -359,6 +395,7 @@ fn answer(
                 "number_display": p.pass.number.display(),
                 "start_at": p.pass.dates.start(),
                 "end_at": p.pass.dates.end(),
+                "state": p.pass.state(today, &[]).as_str(),
             })
         });
         value["pass_status"] = json!(outcome.code());

@@ -1,5 +1,6 @@
 //! Notifications of a decision (R-APPLY-10), queued in its transaction through the outbox: the
-//! sender is told of each state change with the private answer meant for them; the candidate
+//! sender is told of each state change with the answer given to the candidate and the private
+//! one meant for them; the candidate
 //! gets the structure's answer, and the refusal reason only if the structure shared it
 //! (R-APPLY-6). French, a link, never a NIR.
 
@@ -40,27 +41,8 @@ pub fn decided(
         "application_decided",
     );
     let mut send = |to: &str, text: String| mail.send(to, &subject, &text);
-    // The sender's account (a candidate applying for themselves is the candidate below).
-    if application.sender_organization_id.is_some() {
-        if let Some(sender) = users::find_by_id(db, &application.sender_user_id)? {
-            let mut text = format!(
-                "Bonjour,\n\nLa candidature de {candidate_name} auprès de {structure} est \
-                 maintenant : {}.\n",
-                to.label()
-            );
-            if let Some(reason) = reason {
-                text.push_str(&format!("Motif : {}.\n", reason.label()));
-            }
-            if let Some(private) = record.and_then(|r| r.answer_to_prescriber.as_deref()) {
-                text.push_str(&format!("\nMessage de la structure :\n{private}\n"));
-            }
-            text.push_str(&format!(
-                "\nSuivre la candidature : {base}/candidature.html?id={}\n\n— Tremplin\n",
-                application.id
-            ));
-            send(&sender.email, text)?;
-        }
-    }
+    // The candidate's first: a sender who entered their own address as the candidate's gets
+    // the candidate's version, never the other way round (the private answer, an unshared reason).
     let mut text = format!(
         "Bonjour {},\n\nVotre candidature auprès de {structure} est maintenant : {}.\n",
         candidate.candidate.first_name,
@@ -75,5 +57,30 @@ pub fn decided(
     text.push_str(&format!(
         "\nVotre espace : {base}/candidat.html\n\n— Tremplin\n"
     ));
-    send(candidate.candidate.email.as_str(), text)
+    send(candidate.candidate.email.as_str(), text)?;
+    // The sender's account (a candidate applying for themselves was told above).
+    if application.sender_organization_id.is_some() {
+        if let Some(sender) = users::find_by_id(db, &application.sender_user_id)? {
+            let mut text = format!(
+                "Bonjour,\n\nLa candidature de {candidate_name} auprès de {structure} est \
+                 maintenant : {}.\n",
+                to.label()
+            );
+            if let Some(reason) = reason {
+                text.push_str(&format!("Motif : {}.\n", reason.label()));
+            }
+            if let Some(answer) = answer {
+                text.push_str(&format!("\nRéponse au candidat :\n{answer}\n"));
+            }
+            if let Some(private) = record.and_then(|r| r.answer_to_prescriber.as_deref()) {
+                text.push_str(&format!("\nMessage de la structure :\n{private}\n"));
+            }
+            text.push_str(&format!(
+                "\nSuivre la candidature : {base}/candidature.html?id={}\n\n— Tremplin\n",
+                application.id
+            ));
+            send(&sender.email, text)?;
+        }
+    }
+    Ok(())
 }

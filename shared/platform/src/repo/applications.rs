@@ -91,8 +91,8 @@ const INSERT_APPLICATION: &str = "INSERT INTO applications (id, candidate_id, st
     sender_kind, sender_user_id, sender_organization_id, state, message, diagnosis_shared, \
     diagnosis_id, cv_id, created_unix, created_at, updated_at) \
     VALUES (?, ?, ?, ?, ?, ?, 'new', ?, ?, ?, ?, ?, ?, ?)";
-/// R-APPLY-5: a transition that records nothing else (process, add to the pool, cancel); the
-/// state it starts from is checked again by the statement itself.
+/// R-APPLY-5: a transition that records nothing else (process, add to the pool); the state it
+/// starts from is checked again by the statement itself.
 const SET_STATE: &str = "UPDATE applications SET state = ?3, updated_at = ?4 \
     WHERE id = ?1 AND state = ?2 RETURNING id";
 /// R-APPLY-5..7: a transition that answers (postpone, refuse, accept): the answers, the refusal
@@ -101,11 +101,15 @@ const RECORD_DECISION: &str = "UPDATE applications SET state = ?3, updated_at = 
     answer_to_prescriber = ?6, refusal_reason = ?7, refusal_comment = ?8, reason_shared = ?9, \
     hiring_start_at = ?10, hiring_end_at = ?11, pass_id = ?12, pass_status = ?13 \
     WHERE id = ?1 AND state = ?2 RETURNING id";
-/// R-APPLY-8: the candidate's other pending applications, anywhere, which become obsolete.
+/// R-APPLY-8: the candidate's other applications in the states of ?3 (JSON), anywhere, which
+/// become obsolete.
 const PENDING_OTHERS: &str = "SELECT id, state FROM applications \
-    WHERE candidate_id = ?1 AND id <> ?2 AND state IN ('new', 'processing', 'postponed')";
-const OBSOLETE_OTHERS: &str = "UPDATE applications SET state = 'obsolete', updated_at = ?3 \
-    WHERE candidate_id = ?1 AND id <> ?2 AND state IN ('new', 'processing', 'postponed')";
+    WHERE candidate_id = ?1 AND id <> ?2 AND state IN (SELECT value FROM json_each(?3))";
+const OBSOLETE_OTHERS: &str = "UPDATE applications SET state = 'obsolete', updated_at = ?4 \
+    WHERE candidate_id = ?1 AND id <> ?2 AND state IN (SELECT value FROM json_each(?3))";
+/// R-PASS-7: a cancelled hire no longer uses its PASS.
+const CANCEL_HIRE: &str = "UPDATE applications SET state = ?3, updated_at = ?4, pass_id = NULL, \
+    pass_status = NULL WHERE id = ?1 AND state = ?2 RETURNING id";
 /// R-PASS-7: the other accepted applications that use a PASS.
 const OTHERS_ACCEPTED_ON_PASS: &str = "SELECT COUNT(*) AS n FROM applications \
     WHERE pass_id = ?1 AND id <> ?2 AND state = 'accepted'";
@@ -358,20 +362,33 @@ pub struct DecisionRecord {
     pub pass_status: Option<&'static str>,
 }
 
-/// Moves the application from `from` to `to`, recording `decision` when given. `false` when the
-/// application was no longer in `from` (a racing decision won).
+/// What a transition changes besides the state.
+#[derive(Debug)]
+pub enum Change {
+    /// Nothing else (process, add to the pool).
+    StateOnly,
+    /// The answers, the refusal or the hire (postpone, refuse, accept).
+    Decision(DecisionRecord),
+    /// The hire and the PASS it used (cancel).
+    HireCancelled,
+}
+
+/// Moves the application from `from` to `to`, with what `change` records. `false` when the
+/// application was no longer in `from`: a backstop, the caller having read it under the same
+/// write lock.
 pub fn transition(
     db: &Db,
     id: &str,
     from: State,
     to: State,
     now: &str,
-    decision: Option<&DecisionRecord>,
+    change: &Change,
 ) -> Result<bool, Error> {
     let mut params = vec![text(id), text(from.as_str()), text(to.as_str()), text(now)];
-    let sql = match decision {
-        None => SET_STATE,
-        Some(d) => {
+    let sql = match change {
+        Change::StateOnly => SET_STATE,
+        Change::HireCancelled => CANCEL_HIRE,
+        Change::Decision(d) => {
             params.extend([
                 opt_text(d.answer.clone()),
                 opt_text(d.answer_to_prescriber.clone()),
@@ -389,16 +406,22 @@ pub fn transition(
     Ok(!db.query(sql, &params)?.is_empty())
 }
 
-/// R-APPLY-8: makes the candidate's other pending applications obsolete; their ids and the
+/// R-APPLY-8: makes the candidate's other applications in `states` obsolete; their ids and the
 /// states they left.
 pub fn obsolete_others(
     db: &Db,
     candidate_id: &str,
     hired_by: &str,
+    states: &[State],
     now: &str,
 ) -> Result<Vec<(String, State)>, Error> {
+    let states: Vec<&str> = states.iter().map(|s| s.as_str()).collect();
+    let states = serde_json::to_string(&states).map_err(|e| Error::internal(e.to_string()))?;
     let pending = db
-        .query(PENDING_OTHERS, &[text(candidate_id), text(hired_by)])?
+        .query(
+            PENDING_OTHERS,
+            &[text(candidate_id), text(hired_by), text(states.as_str())],
+        )?
         .map(|row| {
             let state = State::parse(&row.text("state")?)
                 .map_err(|e| unreadable("applications.state", e))?;
@@ -407,7 +430,7 @@ pub fn obsolete_others(
     if !pending.is_empty() {
         db.execute(
             OBSOLETE_OTHERS,
-            &[text(candidate_id), text(hired_by), text(now)],
+            &[text(candidate_id), text(hired_by), text(states), text(now)],
         )?;
     }
     Ok(pending)

@@ -303,17 +303,16 @@ pub fn find_id_by_siret_kind(db: &Db, siret: &str, kind: &str) -> Result<Option<
         .transpose()
 }
 
-/// The index cell of an organization, if it has coordinates.
-/// R-PASS-9: the structure is an SIAE implanted in a penitentiary establishment.
-pub fn in_prison(db: &Db, id: &str) -> Result<bool, Error> {
-    Ok(db
-        .query(SELECT_IN_PRISON, &[text(id)])?
+/// R-PASS-9: the structure is an SIAE implanted in a penitentiary establishment; `None` for an
+/// unknown id.
+pub fn in_prison(db: &Db, id: &str) -> Result<Option<bool>, Error> {
+    db.query(SELECT_IN_PRISON, &[text(id)])?
         .first()
         .map(|r| r.bool("in_prison"))
-        .transpose()?
-        .unwrap_or(false))
+        .transpose()
 }
 
+/// The index cell of an organization, if it has coordinates.
 pub fn cell(db: &Db, id: &str) -> Result<Option<Cell>, Error> {
     db.query(SELECT_CELL, &[text(id)])?
         .first()

@@ -11,7 +11,6 @@ const INSERT_PASS: &str = "INSERT INTO passes (id, counter, number, candidate_id
 /// The candidate's most recent PASS that was not cancelled (R-PASS-4/5 look at it).
 const LATEST_OF_CANDIDATE: &str = "SELECT id, number, start_at, end_at FROM passes \
     WHERE candidate_id = ? AND cancelled_at IS NULL ORDER BY end_at DESC, counter DESC LIMIT 1";
-const SELECT_BY_ID: &str = "SELECT id, number, start_at, end_at FROM passes WHERE id = ?";
 const MOVE_DATES: &str = "UPDATE passes SET start_at = ?2, end_at = ?3 WHERE id = ?1";
 const CANCEL: &str = "UPDATE passes SET cancelled_at = ?2 WHERE id = ?1 AND cancelled_at IS NULL";
 
@@ -40,19 +39,11 @@ impl StoredPass {
     }
 }
 
-fn one(db: &Db, sql: &str, id: &str) -> Result<Option<StoredPass>, Error> {
-    db.query(sql, &[text(id)])?
+pub fn latest_of_candidate(db: &Db, candidate_id: &str) -> Result<Option<StoredPass>, Error> {
+    db.query(LATEST_OF_CANDIDATE, &[text(candidate_id)])?
         .first()
         .map(|row| StoredPass::from_row(&row))
         .transpose()
-}
-
-pub fn latest_of_candidate(db: &Db, candidate_id: &str) -> Result<Option<StoredPass>, Error> {
-    one(db, LATEST_OF_CANDIDATE, candidate_id)
-}
-
-pub fn find(db: &Db, id: &str) -> Result<Option<StoredPass>, Error> {
-    one(db, SELECT_BY_ID, id)
 }
 
 /// R-PASS-1: a new PASS numbered the highest ever issued + 1. Runs inside the accept's write
@@ -71,14 +62,11 @@ pub fn issue(
         .map(|r| r.int("n"))
         .transpose()?
         .unwrap_or(0);
+    // Past 9999999 (R-PASS-1) no hire can get a PASS: the service's failure, not the caller's.
     let number = u32::try_from(highest + 1)
         .map_err(|_| Error::internal("passes.counter out of range"))
         .and_then(|counter| {
-            PassNumber::from_counter(counter).map_err(|invalid| Error::Unprocessable {
-                code: invalid.code,
-                detail: invalid.message,
-                errors: Default::default(),
-            })
+            PassNumber::from_counter(counter).map_err(|invalid| Error::internal(invalid.message))
         })?;
     db.execute(
         INSERT_PASS,

@@ -29,6 +29,13 @@ async fn sent(app: &TestApp) -> (Org, Org, String, String) {
     (ml, aci, candidate, application)
 }
 
+/// The same candidate's second application, from the same prescriber, to a new EI.
+async fn also_to_an_ei(app: &TestApp, ml: &Org, candidate: &str) -> (Org, String) {
+    let ei = app.organization("structure", "EI", None).await;
+    let sent = app.apply(&ml.member.token, &ei.id, candidate).await.ok(201);
+    (ei, sent["id"].as_str().unwrap().to_owned())
+}
+
 async fn decide(
     app: &TestApp,
     token: &str,
@@ -169,12 +176,7 @@ async fn r_apply_8_r_pass_4_7_a_hire_obsoletes_the_others_reuses_the_pass_and_ca
 ) {
     let app = TestApp::spawn_with(&[("today", TODAY)]).await;
     let (ml, aci, candidate, at_aci) = sent(&app).await;
-    let ei = app.organization("structure", "EI", None).await;
-    let at_ei = app
-        .apply(&ml.member.token, &ei.id, &candidate)
-        .await
-        .ok(201);
-    let at_ei = at_ei["id"].as_str().unwrap().to_owned();
+    let (ei, at_ei) = also_to_an_ei(&app, &ml, &candidate).await;
     let first = decide(
         &app,
         &aci.member.token,
@@ -442,4 +444,103 @@ async fn r_pass_1_twenty_concurrent_accepts_get_twenty_consecutive_numbers() {
     numbers.sort();
     let expected: Vec<String> = (1..=20).map(|n| format!("99999{n:07}")).collect();
     assert_eq!(numbers, expected);
+}
+
+/// A PASS the candidate held before, ending on `end`, numbered 1 (as an earlier hire left it).
+fn past_pass(app: &TestApp, candidate: &str, end: &str) {
+    app.db()
+        .execute(
+            "INSERT INTO passes (id, counter, number, candidate_id, start_at, end_at, created_at) \
+             VALUES ('pass_before', 1, '999990000001', ?1, '2020-01-01', ?2, '2020-01-01T00:00:00Z')",
+            [candidate, end],
+        )
+        .unwrap();
+}
+
+#[tokio::test]
+async fn r_pass_5_the_waiting_period_holds_unless_an_authorized_prescriber_vouches() {
+    let app = TestApp::spawn_with(&[("today", TODAY)]).await;
+    let orienteur = app.organization("prescriber", "OTHER", None).await;
+    let aci = app.organization("structure", "ACI", None).await;
+    let candidate = app
+        .candidate(
+            &orienteur.member.token,
+            candidate_body("paul@example.fr", 2),
+        )
+        .await;
+    let candidate = candidate["id"].as_str().unwrap().to_owned();
+    let sent = app
+        .apply(&orienteur.member.token, &aci.id, &candidate)
+        .await
+        .ok(201);
+    let id = sent["id"].as_str().unwrap();
+    // Eligible through the ACI's own diagnosis (R-ELIG-3), not an authorized prescriber's.
+    app.post(&format!("/api/v1/candidates/{candidate}/diagnoses"))
+        .bearer(&aci.member.token)
+        .json(json!({"administrative_criteria": ["RSA"]}))
+        .send()
+        .await
+        .ok(201);
+    app.outbox_settled().await;
+    past_pass(&app, &candidate, "2026-03-01");
+    let before = app.snapshot();
+    let held = decide(&app, &aci.member.token, id, "accept", accept_body(TODAY))
+        .await
+        .problem(422, "waiting_period");
+    assert!(
+        held["detail"].as_str().unwrap().contains("2028-03-01"),
+        "{held}"
+    );
+    assert_eq!(app.snapshot(), before, "nothing written");
+    // An authorized prescriber's diagnosis lifts it; the new PASS takes the next number.
+    let ml = app
+        .organization("prescriber", "ML", Some("VALIDATED"))
+        .await;
+    app.candidate(&ml.member.token, candidate_body("paul@example.fr", 2))
+        .await;
+    app.diagnose(&ml.member.token, &candidate).await;
+    let hired = decide(&app, &aci.member.token, id, "accept", accept_body(TODAY))
+        .await
+        .ok(200);
+    assert_eq!(hired["pass_status"], "issued");
+    assert_eq!(hired["pass"]["number"], "999990000002");
+    assert_eq!(hired["pass"]["state"], "valid");
+}
+
+#[tokio::test]
+async fn r_pass_9_a_siae_in_prison_hires_without_a_pass_and_r_apply_10_the_obsoleted_sender_is_told(
+) {
+    let app = TestApp::spawn_with(&[("today", TODAY)]).await;
+    let (ml, aci, candidate, at_aci) = sent(&app).await;
+    let (_, at_ei) = also_to_an_ei(&app, &ml, &candidate).await;
+    // The flag comes with the reference data of structures (R-PASS-9).
+    app.outbox_settled().await;
+    app.db()
+        .execute(
+            "UPDATE organizations SET in_prison = 1 WHERE id = ?1",
+            [&aci.id],
+        )
+        .unwrap();
+    let hired = decide(
+        &app,
+        &aci.member.token,
+        &at_aci,
+        "accept",
+        accept_body("2026-03-16"),
+    )
+    .await
+    .ok(200);
+    assert_eq!(hired["pass"], Value::Null);
+    assert_eq!(hired["pass_status"], "in_prison");
+    assert_eq!(app.count("passes"), 0);
+    // Two sent, the hire, and the other application made obsolete.
+    let told = app.mail_to(&ml.member.email, 4).await;
+    assert!(
+        told.iter().any(|m| m["subject"]
+            .as_str()
+            .unwrap()
+            .ends_with("Embauché ailleurs")
+            && m["text"].as_str().unwrap().contains(&at_ei)),
+        "{told:?}"
+    );
 }
