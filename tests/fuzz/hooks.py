@@ -97,6 +97,14 @@ NOT_IN_A_SCHEMA = {
         (422, "validation_failed"): [r"hiring_start_at", r"hiring_end_at"],
     },
     "POST /api/v1/applications/{id}/refuse": {(422, "validation_failed"): [r"comment"]},
+    # Whether the structure knows the candidate, the dates against today, what the candidate
+    # holds (eligibility, PASS, waiting period).
+    "POST /api/v1/hires": {
+        (422, "validation_failed"): [r"candidate_id", r"hiring_start_at", r"hiring_end_at"],
+        (422, "eligibility_not_valid"): [],
+        (422, "hire_after_pass_end"): [],
+        (422, "waiting_period"): [],
+    },
     "POST /api/v1/structures/{id}/jobs": JOB,
     "PATCH /api/v1/structures/{id}/jobs/{job_id}": JOB,
     "GET /api/v1/structures": SEARCH,

@@ -4,8 +4,10 @@
 use serde::Deserialize;
 use serde_json::{json, Value};
 use tremplin_domain::application::{self, SenderKind};
+use tremplin_domain::decision::buttons;
 use tremplin_domain::organization::Category;
 use tremplin_domain::page::LIST_PAGE_SIZES;
+use tremplin_domain::pass::PassOutcome;
 use tremplin_domain::{Error, FieldErrors, Invalid};
 use tremplin_platform::db::Db;
 use tremplin_platform::ids::new_id;
@@ -20,7 +22,7 @@ use tremplin_platform::{json, Ctx, Response};
 
 use crate::diagnoses as diagnosis_views;
 use crate::notify;
-use crate::party::{self, Party};
+use tremplin_platform::party::{self, Party};
 
 /// The most job descriptions one application targets.
 const MAX_JOBS: usize = 20;
@@ -321,11 +323,43 @@ fn view(
         (Side::Candidate, _) => true,
         (_, Some(org)) => {
             let contact = candidates::contact(db, &candidate.id, &org.id)?.unwrap_or(false);
-            crate::candidates::sees_nir(ctx, org, contact)
+            tremplin_platform::party::sees_nir(ctx, org, contact)
         }
         (_, None) => false,
     };
     value["candidate"] = crate::candidates::to_json(candidate, sees_nir);
+    // The decision (R-APPLY-6, R-APPLY-10) and its PASS for those R-PASS-10 entitles, who are
+    // those who see the NIR.
+    let decision = repo::decision(db, &a.id)?;
+    let for_candidate = side == Side::Candidate;
+    let reason_shown = !for_candidate || decision.reason_shared;
+    let pass = decision.pass.as_ref().map(|p| &p.pass);
+    let outcome = decision
+        .pass_status
+        .as_deref()
+        .and_then(|code| PassOutcome::recorded(code, pass))
+        .filter(|_| sees_nir);
+    value["decision"] = json!({
+        "answer": decision.answer,
+        "answer_to_prescriber": decision.answer_to_prescriber.filter(|_| !for_candidate),
+        "refusal_reason": decision.refusal_reason.filter(|_| reason_shown)
+            .map(|r| json!({"code": r.code(), "label": r.label()})),
+        "refusal_comment": decision.refusal_comment.filter(|_| reason_shown),
+        "reason_shared": decision.reason_shared,
+        "hiring_start_at": decision.hiring_start_at,
+        "hiring_end_at": decision.hiring_end_at,
+        "pass_status": outcome.as_ref().map(PassOutcome::code),
+        "pass_status_text": outcome.as_ref().map(PassOutcome::text),
+    });
+    // No suspension yet: they come with their workflow (R-SUSP-*).
+    value["pass"] = json!(pass
+        .filter(|_| sees_nir)
+        .map(|p| p.summary(ctx.clock.today(), &[])));
+    value["actions"] = json!(if side == Side::Structure {
+        buttons(a.state)
+    } else {
+        Vec::new()
+    });
     // Eligibility as it stands today (R-ELIG-5; a structure's own self-prescription counts
     // for itself); the content only of the diagnosis the consent covered, recorded at sending
     // (R-APPLY-4), or of the structure's own.
@@ -410,7 +444,18 @@ pub fn list(ctx: &Ctx) -> Result<Response, Error> {
     };
     let page = ctx.page(LIST_PAGE_SIZES)?;
     let (rows, count) = repo::page(ctx.db()?, of, &states, page.size().into(), page.offset())?;
-    let results: Vec<Value> = rows.iter().map(summary_json).collect();
+    // The received box's lines carry the buttons the transitions table allows (R-APPLY-5).
+    let received = matches!(of, Mailbox::Received(_));
+    let results: Vec<Value> = rows
+        .iter()
+        .map(|a| {
+            let mut line = summary_json(a);
+            if received {
+                line["actions"] = json!(buttons(a.state));
+            }
+            line
+        })
+        .collect();
     json(200, &page.envelope(&results, count))
 }
 

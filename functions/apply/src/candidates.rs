@@ -7,18 +7,16 @@
 
 use serde_json::{json, Value};
 use tremplin_domain::candidate::{Candidate, CandidateInput, NirOrReason};
-use tremplin_domain::organization::Category;
 use tremplin_domain::page::LIST_PAGE_SIZES;
 use tremplin_domain::{search, Email, Error, FieldErrors};
 use tremplin_platform::db::Db;
 use tremplin_platform::ids::new_id;
 use tremplin_platform::repo::candidates::{self, StoredCandidate};
-use tremplin_platform::repo::organizations::Organization;
 use tremplin_platform::throttle::{Scope, ThrottleKeys};
 use tremplin_platform::{json, Ctx, Response};
 
 use crate::diagnoses;
-use crate::party::{self, Party};
+use tremplin_platform::party::{self, sees_nir, Party};
 
 /// The candidate as `party` may see them: 404 when it may not know they exist.
 pub fn visible(ctx: &Ctx, party: &Party<'_>, id: &str) -> Result<(StoredCandidate, bool), Error> {
@@ -36,14 +34,6 @@ pub fn visible(ctx: &Ctx, party: &Party<'_>, id: &str) -> Result<(StoredCandidat
             Ok((found, sees_nir(ctx, organization, contact)))
         }
     }
-}
-
-/// R-PASS-10, decided today: a structure that received an application keeps the NIR; a
-/// prescriber organization that sent one as authorized sees it only while still authorized.
-pub fn sees_nir(ctx: &Ctx, organization: &Organization, entitled_by_application: bool) -> bool {
-    entitled_by_application
-        && (organization.kind.category() != Category::Prescriber
-            || organization.is_authorized(ctx.clock.today()))
 }
 
 /// The JSON of a candidate; the NIR masked unless `sees_nir` (R-CAND-6).

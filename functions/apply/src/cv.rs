@@ -9,7 +9,7 @@ use tremplin_platform::ids::new_id;
 use tremplin_platform::repo::cvs;
 use tremplin_platform::{json, Ctx, Response};
 
-use crate::party;
+use tremplin_platform::party;
 
 /// CVs a user may hold that no application carries yet: enough for a morning's applications,
 /// and a bound on what one account can store without sending anything.

@@ -16,7 +16,7 @@ use tremplin_platform::repo::organizations;
 use tremplin_platform::{json, Ctx, Response};
 
 use crate::candidates;
-use crate::party::{self, Party};
+use tremplin_platform::party::{self, Party};
 
 /// `GET /api/v1/eligibility/grid`: the grid's axes with their level labels and the
 /// administrative criteria, the one table the forms are built from (R-ELIG-2, R-ELIG-4).

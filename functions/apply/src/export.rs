@@ -9,7 +9,7 @@ use tremplin_domain::{Date, Error, Invalid};
 use tremplin_platform::repo::applications::{self as repo, Mailbox};
 use tremplin_platform::{Ctx, Response};
 
-use crate::party;
+use tremplin_platform::party;
 
 const HEADERS: [&str; 10] = [
     "Date d'envoi",

@@ -13,7 +13,7 @@ use tremplin_platform::repo::candidate_invitations::{self, NewCandidateInvitatio
 use tremplin_platform::repo::{candidates, users};
 use tremplin_platform::{json, Ctx, Response};
 
-use crate::party::{self, Party};
+use tremplin_platform::party::{self, Party};
 
 /// A pending invitation is sent again only after this long.
 const RESEND_AFTER_SECONDS: i64 = 24 * 3600;

@@ -8,7 +8,6 @@ mod diagnoses;
 mod export;
 mod invite;
 mod notify;
-mod party;
 mod synthetic;
 
 use spin_sdk::http::{IncomingRequest, Method, ResponseOutparam};

@@ -6,12 +6,10 @@
 use serde::Deserialize;
 use serde_json::{json, Value};
 use tremplin_domain::application::{self, SenderKind, State};
-use tremplin_domain::decision::{
-    allowed_actions, Action, HiringDates, RefusalReason, OBSOLETED_BY_A_HIRE,
-};
+use tremplin_domain::decision::{buttons, Action, HiringDates, RefusalReason, OBSOLETED_BY_A_HIRE};
 use tremplin_domain::eligibility::AuthorKind;
 use tremplin_domain::organization::Category;
-use tremplin_domain::pass::{self, Employer, PassOutcome, Vouchers};
+use tremplin_domain::pass::{self, Employer, PassEvent, PassOutcome, Vouchers};
 use tremplin_domain::{Date, Error, FieldErrors};
 use tremplin_platform::db::Db;
 use tremplin_platform::ids::new_id;
@@ -57,7 +55,7 @@ struct AcceptBody {
 }
 
 /// What a transition records and what its answer says about the PASS.
-struct Effect {
+pub struct Effect {
     change: Change,
     pass: Option<(Option<StoredPass>, PassOutcome)>,
 }
@@ -162,67 +160,95 @@ pub fn refuse(ctx: &Ctx) -> Result<Response, Error> {
 pub fn accept(ctx: &Ctx) -> Result<Response, Error> {
     let structure = deciding_structure(ctx)?;
     let body: AcceptBody = ctx.json()?;
-    let today = ctx.clock.today();
-    let mut errors = FieldErrors::new();
-    let mut date = |value: &str, field: &str| {
-        Date::parse(value)
-            .map_err(|invalid| errors.insert(field.into(), vec![invalid.message]))
-            .ok()
-    };
-    let start = date(&body.hiring_start_at, "hiring_start_at");
-    let end = body
-        .hiring_end_at
-        .as_deref()
-        .map(|v| date(v, "hiring_end_at"));
-    let answer = body
-        .answer
-        .as_deref()
-        .filter(|t| !t.trim().is_empty())
-        .and_then(|t| {
+    let terms = HireTerms::parse(
+        ctx,
+        &body.hiring_start_at,
+        body.hiring_end_at.as_deref(),
+        body.answer.as_deref(),
+    )?;
+    decide(ctx, structure, Action::Accept, move |db, application| {
+        hire(ctx, db, structure, application, terms)
+    })
+}
+
+/// An accept's dates (R-APPLY-7) and optional answer to the candidate.
+pub struct HireTerms {
+    dates: HiringDates,
+    answer: Option<String>,
+}
+
+impl HireTerms {
+    /// Every field error at once, named as in the body.
+    pub fn parse(
+        ctx: &Ctx,
+        start: &str,
+        end: Option<&str>,
+        answer: Option<&str>,
+    ) -> Result<HireTerms, Error> {
+        let mut errors = FieldErrors::new();
+        let mut date = |value: &str, field: &str| {
+            Date::parse(value)
+                .map_err(|invalid| errors.insert(field.into(), vec![invalid.message]))
+                .ok()
+        };
+        let start = date(start, "hiring_start_at");
+        let end = end.map(|v| date(v, "hiring_end_at"));
+        let answer = answer.filter(|t| !t.trim().is_empty()).and_then(|t| {
             application::required_text(t, "invalid_answer", "La réponse au candidat")
                 .map_err(|invalid| errors.insert("answer".into(), vec![invalid.message]))
                 .ok()
         });
-    let (Some(start), true) = (start, errors.is_empty()) else {
-        return Err(Error::fields(errors));
-    };
-    let hire = HiringDates::parse(start, end.flatten(), today).map_err(Error::fields)?;
-    decide(ctx, structure, Action::Accept, move |db, application| {
-        let pass = hire_pass(ctx, db, structure, application, hire.start)?;
-        let now = ctx.clock.now_rfc3339();
-        let obsoleted = repo::obsolete_others(
+        let (Some(start), true) = (start, errors.is_empty()) else {
+            return Err(Error::fields(errors));
+        };
+        let dates =
+            HiringDates::parse(start, end.flatten(), ctx.clock.today()).map_err(Error::fields)?;
+        Ok(HireTerms { dates, answer })
+    }
+}
+
+/// What an accept does besides the state: the PASS (R-PASS-2..9) and the candidate's other
+/// pending applications made obsolete (R-APPLY-8), each audited and announced.
+pub fn hire(
+    ctx: &Ctx,
+    db: &Db,
+    structure: &Organization,
+    application: &Application,
+    terms: HireTerms,
+) -> Result<Effect, Error> {
+    let pass = hire_pass(ctx, db, structure, application, terms.dates.start)?;
+    let now = ctx.clock.now_rfc3339();
+    let obsoleted = repo::obsolete_others(
+        db,
+        &application.candidate_id,
+        &application.id,
+        &OBSOLETED_BY_A_HIRE,
+        &now,
+    )?;
+    for (id, from) in obsoleted {
+        let details = json!({"action": "obsolete", "from": from.as_str(), "to": State::Obsolete.as_str(), "hired_by": structure.id});
+        ctx.audit(
             db,
-            &application.candidate_id,
-            &application.id,
-            &OBSOLETED_BY_A_HIRE,
-            &now,
+            Some(&structure.id),
+            "decide_application",
+            "application",
+            &id,
+            details,
         )?;
-        for (id, from) in obsoleted {
-            let details = json!({"action": "obsolete", "from": from.as_str(), "to": State::Obsolete.as_str(), "hired_by": structure.id});
-            ctx.audit(
-                db,
-                Some(&structure.id),
-                "decide_application",
-                "application",
-                &id,
-                details,
-            )?;
-            // R-APPLY-10: its sender and the candidate hear of it too.
-            let other =
-                repo::find(db, &id)?.ok_or_else(|| Error::internal("obsoleted application"))?;
-            notify::decided(ctx, db, &other, State::Obsolete, None)?;
-        }
-        Ok(Effect {
-            change: Change::Decision(DecisionRecord {
-                answer,
-                hiring_start: Some(hire.start.to_string()),
-                hiring_end: hire.end.map(|d| d.to_string()),
-                pass_id: pass.0.as_ref().map(|p| p.id.clone()),
-                pass_status: Some(pass.1.code()),
-                ..DecisionRecord::default()
-            }),
-            pass: Some(pass),
-        })
+        // R-APPLY-10: its sender and the candidate hear of it too.
+        let other = repo::find(db, &id)?.ok_or_else(|| Error::internal("obsoleted application"))?;
+        notify::decided(ctx, db, &other, State::Obsolete, None)?;
+    }
+    Ok(Effect {
+        change: Change::Decision(DecisionRecord {
+            answer: terms.answer,
+            hiring_start: Some(terms.dates.start.to_string()),
+            hiring_end: terms.dates.end.map(|d| d.to_string()),
+            pass_id: pass.0.as_ref().map(|p| p.id.clone()),
+            pass_status: Some(pass.1.code()),
+            ..DecisionRecord::default()
+        }),
+        pass: Some(pass),
     })
 }
 
@@ -234,6 +260,15 @@ pub fn cancel(ctx: &Ctx) -> Result<Response, Error> {
         if let Some(pass_id) = &application.pass_id {
             if !repo::pass_used_elsewhere(db, pass_id, &application.id)? {
                 passes::cancel(db, pass_id, &ctx.clock.now_rfc3339())?;
+                let details = json!({"application_id": application.id});
+                ctx.audit(
+                    db,
+                    Some(&structure.id),
+                    PassEvent::Cancelled.as_str(),
+                    "pass",
+                    pass_id,
+                    details,
+                )?;
             }
         }
         Ok(Effect {
@@ -255,7 +290,7 @@ fn answer_text(text: &str, field: &str) -> Result<String, Error> {
 }
 
 /// The structure the caller acts for: only its members decide (R-APPLY-7).
-fn deciding_structure(ctx: &Ctx) -> Result<&Organization, Error> {
+pub fn deciding_structure(ctx: &Ctx) -> Result<&Organization, Error> {
     let organization = ctx.actor()?.acting()?.organization;
     if organization.kind.category() == Category::Structure {
         Ok(organization)
@@ -266,8 +301,7 @@ fn deciding_structure(ctx: &Ctx) -> Result<&Organization, Error> {
     }
 }
 
-/// One transition: under the write lock, the application as it is now, the table's next state,
-/// what `effect` records, the audit row and the notifications, in one transaction.
+/// One decision: under the write lock, the application as it is now, then [`transition`].
 fn decide(
     ctx: &Ctx,
     structure: &Organization,
@@ -278,25 +312,61 @@ fn decide(
         let application = repo::find(db, ctx.param("id"))?
             .filter(|a| a.structure_id == structure.id)
             .ok_or_else(Error::not_found)?;
-        let to = action.apply(application.state)?;
-        let effect = effect(db, &application)?;
-        let now = ctx.clock.now_rfc3339();
-        if !repo::transition(db, &application.id, application.state, to, &now, &effect.change)? {
-            return Err(Error::Conflict {
-                code: "transition_not_allowed",
-                detail: "La candidature vient de changer d'état : rechargez-la.".into(),
-                errors: FieldErrors::new(),
-            });
-        }
-        let details = json!({"action": action.as_str(), "from": application.state.as_str(), "to": to.as_str()});
-        ctx.audit(db, Some(&structure.id), "decide_application", "application", &application.id, details)?;
-        let record = match &effect.change {
-            Change::Decision(record) => Some(record),
-            Change::StateOnly | Change::HireCancelled => None,
-        };
-        notify::decided(ctx, db, &application, to, record)?;
-        json(200, &answer(&application, to, effect.pass.as_ref(), ctx.clock.today()))
+        json(
+            200,
+            &transition(ctx, db, structure, action, &application, effect)?,
+        )
     })
+}
+
+/// The table's next state, what `effect` records, the audit row and the notifications, in the
+/// caller's write transaction; the answer.
+pub fn transition(
+    ctx: &Ctx,
+    db: &Db,
+    structure: &Organization,
+    action: Action,
+    application: &Application,
+    effect: impl FnOnce(&Db, &Application) -> Result<Effect, Error>,
+) -> Result<Value, Error> {
+    let to = action.apply(application.state)?;
+    let effect = effect(db, application)?;
+    let now = ctx.clock.now_rfc3339();
+    if !repo::transition(
+        db,
+        &application.id,
+        application.state,
+        to,
+        &now,
+        &effect.change,
+    )? {
+        return Err(Error::Conflict {
+            code: "transition_not_allowed",
+            detail: "La candidature vient de changer d'état : rechargez-la.".into(),
+            errors: FieldErrors::new(),
+        });
+    }
+    let details =
+        json!({"action": action.as_str(), "from": application.state.as_str(), "to": to.as_str()});
+    ctx.audit(
+        db,
+        Some(&structure.id),
+        "decide_application",
+        "application",
+        &application.id,
+        details,
+    )?;
+    let record = match &effect.change {
+        Change::Decision(record) => Some(record),
+        Change::StateOnly | Change::HireCancelled => None,
+    };
+    notify::decided(ctx, db, application, to, record)?;
+    Ok(answer(
+        application,
+        to,
+        effect.pass.as_ref(),
+        ctx.clock.today(),
+    ))
 }
 
 /// R-APPLY-7 then R-PASS-2..9: the PASS the hire uses, if any, and why.
@@ -348,26 +418,44 @@ fn hire_pass(
         today,
         vouchers,
     )?;
-    let stored = match &outcome {
-        PassOutcome::Issue(dates) => Some(passes::issue(
-            db,
-            &new_id("pass")?,
-            &application.candidate_id,
-            *dates,
-            &ctx.clock.now_rfc3339(),
-            ctx.actor_id(),
-        )?),
+    let (stored, event) = match &outcome {
+        PassOutcome::Issue(dates) => {
+            let issued = passes::issue(
+                db,
+                &new_id("pass")?,
+                &application.candidate_id,
+                *dates,
+                &ctx.clock.now_rfc3339(),
+                ctx.actor_id(),
+            )?;
+            (issued, PassEvent::Issued)
+        }
         PassOutcome::Reuse { dates, .. } => {
             let mut kept = latest.ok_or_else(|| Error::internal("reused PASS"))?;
-            if kept.pass.dates != *dates {
+            let event = if kept.pass.dates == *dates {
+                PassEvent::Reused
+            } else {
                 passes::move_dates(db, &kept.id, *dates)?;
                 kept.pass.dates = *dates;
-            }
-            Some(kept)
+                PassEvent::Moved
+            };
+            (kept, event)
         }
-        PassOutcome::NotIae | PassOutcome::InPrison => None,
+        PassOutcome::NotIae | PassOutcome::InPrison => return Ok((None, outcome)),
     };
-    Ok((stored, outcome))
+    // The PASS's history (R-PASS-10's view) is its audit rows.
+    let dates = stored.pass.dates;
+    let details =
+        json!({"application_id": application.id, "start_at": dates.start(), "end_at": dates.end()});
+    ctx.audit(
+        db,
+        Some(&structure.id),
+        event.as_str(),
+        "pass",
+        &stored.id,
+        details,
+    )?;
+    Ok((Some(stored), outcome))
 }
 
 /// The decision's answer: the new state, the buttons the table allows from it and, after an
@@ -378,26 +466,15 @@ fn answer(
     pass: Option<&(Option<StoredPass>, PassOutcome)>,
     today: Date,
 ) -> Value {
-    let actions: Vec<Value> = allowed_actions(to)
-        .into_iter()
-        .map(|a| json!({"action": a.as_str(), "label": a.label()}))
-        .collect();
     let mut value = json!({
         "id": application.id,
         "state": to.as_str(),
         "state_label": to.label(),
-        "actions": actions,
+        "actions": buttons(to),
     });
     if let Some((stored, outcome)) = pass {
-        value["pass"] = stored.as_ref().map_or(Value::Null, |p| {
-            json!({
-                "number": p.pass.number.as_str(),
-                "number_display": p.pass.number.display(),
-                "start_at": p.pass.dates.start(),
-                "end_at": p.pass.dates.end(),
-                "state": p.pass.state(today, &[]).as_str(),
-            })
-        });
+        // A PASS just issued or reused has no suspension yet that covers today.
+        value["pass"] = json!(stored.as_ref().map(|p| p.pass.summary(today, &[])));
         value["pass_status"] = json!(outcome.code());
         value["pass_status_text"] = json!(outcome.text());
     }

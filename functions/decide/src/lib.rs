@@ -1,7 +1,9 @@
 //! `decide`: a structure's decisions on an application (R-APPLY-5..9) and the PASS IAE an
-//! accept issues or reuses (R-PASS-1..9).
+//! accept issues or reuses (R-PASS-1..9), and the hires a structure declares without an
+//! application.
 
 mod decisions;
+mod hires;
 mod notify;
 
 use spin_sdk::http::{IncomingRequest, Method, ResponseOutparam};
@@ -39,6 +41,7 @@ const ROUTES: &[Route] = &[
         "/api/v1/applications/:id/pool",
         decisions::add_to_pool,
     ),
+    route(Method::Post, "/api/v1/hires", hires::declare),
 ];
 
 #[http_component]

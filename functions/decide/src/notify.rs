@@ -58,8 +58,10 @@ pub fn decided(
         "\nVotre espace : {base}/candidat.html\n\n— Tremplin\n"
     ));
     send(candidate.candidate.email.as_str(), text)?;
-    // The sender's account (a candidate applying for themselves was told above).
-    if application.sender_organization_id.is_some() {
+    // The sender's account (a candidate applying for themselves was told above; a structure
+    // that applied to itself, or declared the hire, decided it).
+    let sender_organization = application.sender_organization_id.as_deref();
+    if sender_organization.is_some_and(|id| id != application.structure_id) {
         if let Some(sender) = users::find_by_id(db, &application.sender_user_id)? {
             let mut text = format!(
                 "Bonjour,\n\nLa candidature de {candidate_name} auprès de {structure} est \

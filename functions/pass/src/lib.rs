@@ -1,13 +1,21 @@
-//! `pass`: reading and publicly checking a PASS IAE (R-PASS-1..10).
-//!
-//! The component owns its routes in `spin.toml` from the foundation on; its endpoints land with
-//! the issue of its workflow. Until then every path answers a 404 problem, like any unknown path.
+//! `pass`: reading a PASS IAE (R-PASS-3, R-PASS-6, R-PASS-10), its public check by number and a
+//! candidate's list.
 
-use spin_sdk::http::{IncomingRequest, ResponseOutparam};
+mod passes;
+
+use spin_sdk::http::{IncomingRequest, Method, ResponseOutparam};
 use spin_sdk::http_component;
-use tremplin_platform::{serve, Route};
+use tremplin_platform::{route, serve, Route};
 
-const ROUTES: &[Route] = &[];
+const ROUTES: &[Route] = &[
+    route(Method::Get, "/api/v1/passes/:number", passes::read),
+    route(Method::Get, "/api/v1/passes/:number/check", passes::check),
+    route(
+        Method::Get,
+        "/api/v1/candidates/:id/passes",
+        passes::of_candidate,
+    ),
+];
 
 #[http_component]
 async fn handle(request: IncomingRequest, response_out: ResponseOutparam) {

@@ -105,6 +105,33 @@ impl Date {
     }
 
     /// `other − self` in days: positive when `other` is later.
+    /// The date as French readers write it: `1er mars 2026`, `29 février 2028`.
+    pub fn french(self) -> String {
+        const MONTHS: [&str; 12] = [
+            "janvier",
+            "février",
+            "mars",
+            "avril",
+            "mai",
+            "juin",
+            "juillet",
+            "août",
+            "septembre",
+            "octobre",
+            "novembre",
+            "décembre",
+        ];
+        let day = match self.day() {
+            1 => "1er".to_owned(),
+            day => day.to_string(),
+        };
+        format!(
+            "{day} {} {}",
+            MONTHS[usize::from(self.month() - 1)],
+            self.year()
+        )
+    }
+
     pub fn days_until(self, other: Date) -> i64 {
         other.to_days() - self.to_days()
     }

@@ -118,6 +118,24 @@ pub fn allowed_actions(state: State) -> Vec<Action> {
         .collect()
 }
 
+/// A button of the forms: the action's code and its French label.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Button {
+    pub action: &'static str,
+    pub label: &'static str,
+}
+
+/// The buttons the forms show for an application in `state` ([`allowed_actions`]).
+pub fn buttons(state: State) -> Vec<Button> {
+    allowed_actions(state)
+        .into_iter()
+        .map(|a| Button {
+            action: a.as_str(),
+            label: a.label(),
+        })
+        .collect()
+}
+
 /// R-APPLY-6: code and the label shown to the structure, in the rulebook's order.
 pub const REFUSAL_REASONS: [(&str, &str); 12] = [
     ("did_not_come", "Candidat non joignable"),

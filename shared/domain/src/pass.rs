@@ -2,8 +2,9 @@
 //! period, the state and the remainder at a date. Pure: the `decide` and `pass` components give
 //! it the candidate's PASS, the structure and the dates, and store what it decides.
 
-use crate::error::{Error, FieldErrors};
+use crate::error::{Error, FieldErrors, Invalid};
 use crate::{Date, DateRange, PassNumber};
+use serde::Serialize;
 
 /// R-PASS-2: end = start + 729 days (730 days counting both ends, not "start + 2 years").
 pub const PASS_DAYS_AFTER_START: i64 = 729;
@@ -94,6 +95,88 @@ impl Pass {
     }
 }
 
+/// A PASS as every answer shows it (the decision, the application, the PASS list and view).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PassSummary {
+    pub number: String,
+    /// R-PASS-1: `99999 00 00001`.
+    pub number_display: String,
+    pub start_at: Date,
+    pub end_at: Date,
+    pub state: &'static str,
+    pub state_label: &'static str,
+    /// R-PASS-6.
+    pub remainder_days: i64,
+}
+
+impl Pass {
+    /// The PASS at `today` (R-PASS-3, R-PASS-6), given its suspensions.
+    pub fn summary(&self, today: Date, suspensions: &[DateRange]) -> PassSummary {
+        let state = self.state(today, suspensions);
+        PassSummary {
+            number: self.number.as_str().to_owned(),
+            number_display: self.number.display(),
+            start_at: self.dates.start(),
+            end_at: self.dates.end(),
+            state: state.as_str(),
+            state_label: state.label(),
+            remainder_days: self.remainder_days(today, suspensions),
+        }
+    }
+}
+
+/// What a PASS's history records: the actions of its audit rows, each with its label.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PassEvent {
+    /// R-PASS-2: issued by an accept.
+    Issued,
+    /// R-PASS-4: kept for another hire.
+    Reused,
+    /// R-PASS-4: not started yet, it moved to an earlier hire.
+    Moved,
+    /// R-PASS-7: its last hire was cancelled.
+    Cancelled,
+}
+
+impl PassEvent {
+    const ALL: [PassEvent; 4] = [
+        PassEvent::Issued,
+        PassEvent::Reused,
+        PassEvent::Moved,
+        PassEvent::Cancelled,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PassEvent::Issued => "issue_pass",
+            PassEvent::Reused => "reuse_pass",
+            PassEvent::Moved => "move_pass",
+            PassEvent::Cancelled => "cancel_pass",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            PassEvent::Issued => "PASS IAE délivré",
+            PassEvent::Reused => "PASS IAE repris pour une nouvelle embauche",
+            PassEvent::Moved => "Dates avancées au début de l'embauche (R-PASS-4)",
+            PassEvent::Cancelled => "PASS IAE annulé avec son embauche (R-PASS-7)",
+        }
+    }
+
+    pub fn parse(action: &str) -> Result<PassEvent, Invalid> {
+        PassEvent::ALL
+            .into_iter()
+            .find(|e| e.as_str() == action)
+            .ok_or_else(|| {
+                Invalid::new(
+                    "invalid_pass_event",
+                    format!("Événement inconnu : {action}."),
+                )
+            })
+    }
+}
+
 /// What the hire's structure is, for R-PASS-8/9.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Employer {
@@ -139,19 +222,35 @@ impl PassOutcome {
         }
     }
 
+    /// The outcome an accept recorded (`pass_status`), with the PASS as it is now: its dates
+    /// may have moved since (R-PASS-4). `None` for a code no accept writes, or an issued or
+    /// reused outcome whose PASS is gone (R-PASS-7).
+    pub fn recorded(code: &str, pass: Option<&Pass>) -> Option<PassOutcome> {
+        match (code, pass) {
+            ("issued", Some(pass)) => Some(PassOutcome::Issue(pass.dates)),
+            ("reused", Some(pass)) => Some(PassOutcome::Reuse {
+                number: pass.number.clone(),
+                dates: pass.dates,
+            }),
+            ("not_iae", _) => Some(PassOutcome::NotIae),
+            ("in_prison", _) => Some(PassOutcome::InPrison),
+            _ => None,
+        }
+    }
+
     /// The French text saying why, shown with the hire.
     pub fn text(&self) -> String {
         match self {
             PassOutcome::Issue(dates) => format!(
                 "PASS IAE délivré, valable du {} au {}.",
-                dates.start(),
-                dates.end()
+                dates.start().french(),
+                dates.end().french()
             ),
             PassOutcome::Reuse { number, dates } => format!(
                 "Le candidat garde son PASS IAE n° {}, valable du {} au {}.",
                 number.display(),
-                dates.start(),
-                dates.end()
+                dates.start().french(),
+                dates.end().french()
             ),
             PassOutcome::NotIae => {
                 "Embauche enregistrée sans PASS IAE : cette structure n'est pas une SIAE (R-PASS-8)."
@@ -395,6 +494,56 @@ mod tests {
             .unwrap()
             .code(),
             "issued"
+        );
+    }
+
+    #[test]
+    fn a_summary_shows_the_number_for_people_and_the_state_and_remainder_at_the_date() {
+        let summary = pass("2026-03-02", "2028-02-29").summary(d("2026-03-01"), &[]);
+        assert_eq!(summary.number_display, "99999 00 00042");
+        assert_eq!((summary.state, summary.remainder_days), ("future", 730));
+        let suspended = [DateRange::new(d("2026-04-01"), d("2026-04-10")).unwrap()];
+        let summary = pass("2026-03-02", "2028-02-29").summary(d("2026-04-05"), &suspended);
+        assert_eq!(summary.state, "suspended");
+        assert_eq!(
+            summary.remainder_days,
+            d("2026-04-05").days_until(d("2028-02-29")) + 1 - 6
+        );
+    }
+
+    #[test]
+    fn a_recorded_outcome_is_read_back_with_the_pass_as_it_is_now() {
+        let now = pass("2026-03-02", "2028-02-29");
+        assert_eq!(
+            PassOutcome::recorded("issued", Some(&now)),
+            Some(PassOutcome::Issue(now.dates))
+        );
+        assert!(matches!(
+            PassOutcome::recorded("reused", Some(&now)),
+            Some(PassOutcome::Reuse { .. })
+        ));
+        assert_eq!(PassOutcome::recorded("issued", None), None);
+        assert_eq!(
+            PassOutcome::recorded("in_prison", None),
+            Some(PassOutcome::InPrison)
+        );
+        assert_eq!(PassOutcome::recorded("bogus", Some(&now)), None);
+    }
+
+    #[test]
+    fn every_history_event_reads_back_from_its_audit_action() {
+        for event in PassEvent::ALL {
+            assert_eq!(PassEvent::parse(event.as_str()), Ok(event));
+        }
+        assert!(PassEvent::parse("decide_application").is_err());
+    }
+
+    #[test]
+    fn the_outcome_text_writes_its_dates_the_french_way() {
+        let issued = PassOutcome::Issue(issued_dates(d("2026-03-01")));
+        assert_eq!(
+            issued.text(),
+            "PASS IAE délivré, valable du 1er mars 2026 au 28 février 2028."
         );
     }
 }

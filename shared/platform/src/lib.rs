@@ -10,6 +10,7 @@ pub mod idempotency;
 pub mod ids;
 pub mod migrations;
 pub mod outbox;
+pub mod party;
 pub mod repo;
 pub mod throttle;
 

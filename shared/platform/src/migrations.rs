@@ -48,6 +48,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "decisions_and_passes",
         include_str!("../migrations/0009_decisions_and_passes.sql"),
     ),
+    (
+        10,
+        "pass_history",
+        include_str!("../migrations/0010_pass_history.sql"),
+    ),
 ];
 
 pub const LATEST_VERSION: i64 = MIGRATIONS[MIGRATIONS.len() - 1].0;

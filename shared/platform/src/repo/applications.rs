@@ -3,7 +3,9 @@
 //! the page; a state filter walks the same index and skips the other states.
 
 use crate::db::{int, opt_text, text, unreadable, Db, Row};
+use crate::repo::passes::StoredPass;
 use tremplin_domain::application::{SenderKind, State};
+use tremplin_domain::decision::RefusalReason;
 use tremplin_domain::Error;
 
 /// The columns every projection of an application shares, with the names its parties read.
@@ -107,12 +109,21 @@ const PENDING_OTHERS: &str = "SELECT id, state FROM applications \
     WHERE candidate_id = ?1 AND id <> ?2 AND state IN (SELECT value FROM json_each(?3))";
 const OBSOLETE_OTHERS: &str = "UPDATE applications SET state = 'obsolete', updated_at = ?4 \
     WHERE candidate_id = ?1 AND id <> ?2 AND state IN (SELECT value FROM json_each(?3))";
+/// The candidate's application at a structure in one of the states of ?3 (JSON).
+const AT_STRUCTURE_IN_STATES: &str = "SELECT id, state FROM applications \
+    WHERE candidate_id = ?1 AND structure_id = ?2 AND state IN (SELECT value FROM json_each(?3)) \
+    ORDER BY created_unix DESC LIMIT 1";
 /// R-PASS-7: a cancelled hire no longer uses its PASS.
 const CANCEL_HIRE: &str = "UPDATE applications SET state = ?3, updated_at = ?4, pass_id = NULL, \
     pass_status = NULL WHERE id = ?1 AND state = ?2 RETURNING id";
 /// R-PASS-7: the other accepted applications that use a PASS.
 const OTHERS_ACCEPTED_ON_PASS: &str = "SELECT COUNT(*) AS n FROM applications \
     WHERE pass_id = ?1 AND id <> ?2 AND state = 'accepted'";
+/// The decision an application carries (0009) and the PASS it uses, if not cancelled.
+const SELECT_DECISION: &str = "SELECT a.answer, a.answer_to_prescriber, a.refusal_reason, \
+    a.refusal_comment, a.reason_shared, a.hiring_start_at, a.hiring_end_at, a.pass_status, \
+    p.id, p.number, p.candidate_id, p.start_at, p.end_at FROM applications a \
+    LEFT JOIN passes p ON p.id = a.pass_id AND p.cancelled_at IS NULL WHERE a.id = ?";
 const INSERT_JOB: &str = "INSERT INTO application_jobs (application_id, job_id) VALUES (?, ?)";
 const SELECT_JOBS: &str =
     "SELECT j.id, j.title, j.rome_code, j.contract_type FROM application_jobs aj \
@@ -362,6 +373,48 @@ pub struct DecisionRecord {
     pub pass_status: Option<&'static str>,
 }
 
+/// The decision an application carries, as stored.
+#[derive(Debug, Default)]
+pub struct RecordedDecision {
+    pub answer: Option<String>,
+    pub answer_to_prescriber: Option<String>,
+    pub refusal_reason: Option<RefusalReason>,
+    pub refusal_comment: Option<String>,
+    pub reason_shared: bool,
+    pub hiring_start_at: Option<String>,
+    pub hiring_end_at: Option<String>,
+    pub pass_status: Option<String>,
+    pub pass: Option<StoredPass>,
+}
+
+pub fn decision(db: &Db, id: &str) -> Result<RecordedDecision, Error> {
+    let rows = db.query(SELECT_DECISION, &[text(id)])?;
+    let Some(row) = rows.first() else {
+        return Ok(RecordedDecision::default());
+    };
+    let refusal_reason = row
+        .opt_text("refusal_reason")?
+        .map(|code| {
+            RefusalReason::parse(&code).map_err(|e| unreadable("applications.refusal_reason", e))
+        })
+        .transpose()?;
+    let pass = match row.opt_text("id")? {
+        Some(_) => Some(StoredPass::from_row(&row)?),
+        None => None,
+    };
+    Ok(RecordedDecision {
+        answer: row.opt_text("answer")?,
+        answer_to_prescriber: row.opt_text("answer_to_prescriber")?,
+        refusal_reason,
+        refusal_comment: row.opt_text("refusal_comment")?,
+        reason_shared: row.bool("reason_shared")?,
+        hiring_start_at: row.opt_text("hiring_start_at")?,
+        hiring_end_at: row.opt_text("hiring_end_at")?,
+        pass_status: row.opt_text("pass_status")?,
+        pass,
+    })
+}
+
 /// What a transition changes besides the state.
 #[derive(Debug)]
 pub enum Change {
@@ -415,8 +468,7 @@ pub fn obsolete_others(
     states: &[State],
     now: &str,
 ) -> Result<Vec<(String, State)>, Error> {
-    let states: Vec<&str> = states.iter().map(|s| s.as_str()).collect();
-    let states = serde_json::to_string(&states).map_err(|e| Error::internal(e.to_string()))?;
+    let states = states_json(states)?;
     let pending = db
         .query(
             PENDING_OTHERS,
@@ -434,6 +486,35 @@ pub fn obsolete_others(
         )?;
     }
     Ok(pending)
+}
+
+/// The candidate's latest application at `structure_id` in one of `states`, with its state.
+pub fn at_structure_in(
+    db: &Db,
+    candidate_id: &str,
+    structure_id: &str,
+    states: &[State],
+) -> Result<Option<(String, State)>, Error> {
+    db.query(
+        AT_STRUCTURE_IN_STATES,
+        &[
+            text(candidate_id),
+            text(structure_id),
+            text(states_json(states)?),
+        ],
+    )?
+    .first()
+    .map(|row| {
+        let state =
+            State::parse(&row.text("state")?).map_err(|e| unreadable("applications.state", e))?;
+        Ok((row.text("id")?, state))
+    })
+    .transpose()
+}
+
+fn states_json(states: &[State]) -> Result<String, Error> {
+    let states: Vec<&str> = states.iter().map(|s| s.as_str()).collect();
+    serde_json::to_string(&states).map_err(|e| Error::internal(e.to_string()))
 }
 
 /// R-PASS-7: whether another accepted application uses the PASS.

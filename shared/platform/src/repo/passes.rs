@@ -2,15 +2,29 @@
 //! lock, never deleted (a cancelled one keeps its number taken).
 
 use crate::db::{int, opt_text, text, unreadable, Db, Row};
-use tremplin_domain::pass::Pass;
+use tremplin_domain::organization::shown_name;
+use tremplin_domain::pass::{Pass, PassEvent};
 use tremplin_domain::{Date, DateRange, Error, PassNumber};
 
 const HIGHEST_COUNTER: &str = "SELECT COALESCE(MAX(counter), 0) AS n FROM passes";
 const INSERT_PASS: &str = "INSERT INTO passes (id, counter, number, candidate_id, start_at, \
     end_at, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
 /// The candidate's most recent PASS that was not cancelled (R-PASS-4/5 look at it).
-const LATEST_OF_CANDIDATE: &str = "SELECT id, number, start_at, end_at FROM passes \
+const LATEST_OF_CANDIDATE: &str = "SELECT id, number, candidate_id, start_at, end_at FROM passes \
     WHERE candidate_id = ? AND cancelled_at IS NULL ORDER BY end_at DESC, counter DESC LIMIT 1";
+/// A cancelled PASS is gone for its readers (R-PASS-7); only its number stays taken.
+const BY_NUMBER: &str = "SELECT id, number, candidate_id, start_at, end_at FROM passes \
+    WHERE number = ? AND cancelled_at IS NULL";
+const OF_CANDIDATE: &str = "SELECT id, number, candidate_id, start_at, end_at FROM passes \
+    WHERE candidate_id = ? AND cancelled_at IS NULL ORDER BY start_at DESC, counter DESC";
+/// The accepted applications that use the PASS (R-PASS-7), first hire first.
+const HIRES: &str = "SELECT a.id, a.structure_id, s.name, s.brand, s.kind, a.hiring_start_at, \
+    a.hiring_end_at FROM applications a JOIN organizations s ON s.id = a.structure_id \
+    WHERE a.pass_id = ? AND a.state = 'accepted' ORDER BY a.hiring_start_at, a.id";
+/// The PASS's history: its audit rows (index `audit_of_passes`, 0010), oldest first.
+const HISTORY: &str = "SELECT l.at, l.action, l.organization_id, o.name, o.brand \
+    FROM audit_log l LEFT JOIN organizations o ON o.id = l.organization_id \
+    WHERE l.entity = 'pass' AND l.entity_id = ? ORDER BY l.id";
 const MOVE_DATES: &str = "UPDATE passes SET start_at = ?2, end_at = ?3 WHERE id = ?1";
 const CANCEL: &str = "UPDATE passes SET cancelled_at = ?2 WHERE id = ?1 AND cancelled_at IS NULL";
 
@@ -18,11 +32,12 @@ const CANCEL: &str = "UPDATE passes SET cancelled_at = ?2 WHERE id = ?1 AND canc
 #[derive(Debug, Clone)]
 pub struct StoredPass {
     pub id: String,
+    pub candidate_id: String,
     pub pass: Pass,
 }
 
 impl StoredPass {
-    fn from_row(row: &Row<'_>) -> Result<StoredPass, Error> {
+    pub(crate) fn from_row(row: &Row<'_>) -> Result<StoredPass, Error> {
         let date = |column: &str| {
             Date::parse(&row.text(column)?).map_err(|e| unreadable(&format!("passes.{column}"), e))
         };
@@ -30,6 +45,7 @@ impl StoredPass {
             .map_err(|e| unreadable("passes.end_at", e))?;
         Ok(StoredPass {
             id: row.text("id")?,
+            candidate_id: row.text("candidate_id")?,
             pass: Pass {
                 number: PassNumber::parse(&row.text("number")?)
                     .map_err(|e| unreadable("passes.number", e))?,
@@ -44,6 +60,78 @@ pub fn latest_of_candidate(db: &Db, candidate_id: &str) -> Result<Option<StoredP
         .first()
         .map(|row| StoredPass::from_row(&row))
         .transpose()
+}
+
+pub fn find_by_number(db: &Db, number: &PassNumber) -> Result<Option<StoredPass>, Error> {
+    db.query(BY_NUMBER, &[text(number.as_str())])?
+        .first()
+        .map(|row| StoredPass::from_row(&row))
+        .transpose()
+}
+
+/// The candidate's PASS, newest first.
+pub fn of_candidate(db: &Db, candidate_id: &str) -> Result<Vec<StoredPass>, Error> {
+    db.query(OF_CANDIDATE, &[text(candidate_id)])?
+        .map(|row| StoredPass::from_row(&row))
+}
+
+/// A hire a PASS serves: the accepted application and its structure.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Hire {
+    pub application_id: String,
+    pub structure: HireStructure,
+    pub hiring_start_at: Option<String>,
+    pub hiring_end_at: Option<String>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct HireStructure {
+    pub id: String,
+    pub name: String,
+    pub kind: String,
+}
+
+pub fn hires(db: &Db, pass_id: &str) -> Result<Vec<Hire>, Error> {
+    db.query(HIRES, &[text(pass_id)])?.map(|row| {
+        let (name, brand) = (row.text("name")?, row.opt_text("brand")?);
+        Ok(Hire {
+            application_id: row.text("id")?,
+            structure: HireStructure {
+                id: row.text("structure_id")?,
+                name: shown_name(&name, brand.as_deref()).to_owned(),
+                kind: row.text("kind")?,
+            },
+            hiring_start_at: row.opt_text("hiring_start_at")?,
+            hiring_end_at: row.opt_text("hiring_end_at")?,
+        })
+    })
+}
+
+/// One line of a PASS's history: what happened, when, by which organization.
+#[derive(Debug, Clone)]
+pub struct HistoryLine {
+    pub at: String,
+    pub event: PassEvent,
+    pub organization: Option<(String, String)>,
+}
+
+pub fn history(db: &Db, pass_id: &str) -> Result<Vec<HistoryLine>, Error> {
+    db.query(HISTORY, &[text(pass_id)])?.map(|row| {
+        let event = PassEvent::parse(&row.text("action")?)
+            .map_err(|e| unreadable("audit_log.action", e))?;
+        let organization = match row.opt_text("organization_id")? {
+            Some(id) => {
+                let (name, brand) = (row.text("name")?, row.opt_text("brand")?);
+                Some((id, shown_name(&name, brand.as_deref()).to_owned()))
+            }
+            None => None,
+        };
+        Ok(HistoryLine {
+            at: row.text("at")?,
+            event,
+            organization,
+        })
+    })
 }
 
 /// R-PASS-1: a new PASS numbered the highest ever issued + 1. Runs inside the accept's write
@@ -83,6 +171,7 @@ pub fn issue(
     )?;
     Ok(StoredPass {
         id: id.to_owned(),
+        candidate_id: candidate_id.to_owned(),
         pass: Pass { number, dates },
     })
 }

@@ -7,11 +7,11 @@ use serde_json::{json, Value};
 use tremplin_tests::{candidate_body, join_all, Org, TestApp};
 
 /// 2026-03-02 is a Monday; hires start from today.
-const TODAY: &str = "2026-03-02";
+pub const TODAY: &str = "2026-03-02";
 
 /// An authorized prescriber, an ACI, a candidate the prescriber diagnosed (R-ELIG-1) and the
 /// application it sent to the ACI.
-async fn sent(app: &TestApp) -> (Org, Org, String, String) {
+pub async fn sent(app: &TestApp) -> (Org, Org, String, String) {
     let ml = app
         .organization("prescriber", "ML", Some("VALIDATED"))
         .await;
@@ -30,13 +30,13 @@ async fn sent(app: &TestApp) -> (Org, Org, String, String) {
 }
 
 /// The same candidate's second application, from the same prescriber, to a new EI.
-async fn also_to_an_ei(app: &TestApp, ml: &Org, candidate: &str) -> (Org, String) {
+pub async fn also_to_an_ei(app: &TestApp, ml: &Org, candidate: &str) -> (Org, String) {
     let ei = app.organization("structure", "EI", None).await;
     let sent = app.apply(&ml.member.token, &ei.id, candidate).await.ok(201);
     (ei, sent["id"].as_str().unwrap().to_owned())
 }
 
-async fn decide(
+pub async fn decide(
     app: &TestApp,
     token: &str,
     application: &str,
@@ -50,7 +50,7 @@ async fn decide(
         .await
 }
 
-fn accept_body(start: &str) -> Value {
+pub fn accept_body(start: &str) -> Value {
     json!({"hiring_start_at": start, "answer": "Bienvenue parmi nous."})
 }
 
@@ -208,6 +208,29 @@ async fn r_apply_8_r_pass_4_7_a_hire_obsoletes_the_others_reuses_the_pass_and_ca
     assert_eq!(second["pass"]["number"], "999990000001");
     assert_eq!(second["pass"]["start_at"], "2026-03-05");
     assert_eq!(second["pass"]["end_at"], "2028-03-03");
+    // The PASS's history tells it, with who did it (issue 8 item 3).
+    let path = "/api/v1/passes/999990000001";
+    let read = |token: &str| app.get(path).bearer(token).send();
+    let moved = read(&aci.member.token).await.ok(200);
+    let events: Vec<(&str, &str)> = moved["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| {
+            (
+                h["action"].as_str().unwrap(),
+                h["organization"]["id"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        events,
+        [
+            ("issue_pass", aci.id.as_str()),
+            ("move_pass", ei.id.as_str())
+        ]
+    );
+    assert_eq!(moved["hires"].as_array().unwrap().len(), 2);
     // R-PASS-7: cancelling one of two hires keeps the PASS; the last one cancels it.
     decide(&app, &aci.member.token, &at_aci, "cancel", json!({}))
         .await
@@ -226,6 +249,24 @@ async fn r_apply_8_r_pass_4_7_a_hire_obsoletes_the_others_reuses_the_pass_and_ca
         .await
         .ok(200);
     assert_eq!(live(&app), 0);
+    // Gone for its readers and the public check; its number stays taken.
+    read(&aci.member.token).await.problem(404, "not_found");
+    app.get(&format!("{path}/check"))
+        .send()
+        .await
+        .problem(404, "not_found");
+    let cancelled: Vec<String> = app
+        .audit_since(0)
+        .into_iter()
+        .filter(|a| a.entity == "pass")
+        .map(|a| a.action)
+        .collect();
+    assert_eq!(cancelled.last().map(String::as_str), Some("cancel_pass"));
+    assert_eq!(
+        cancelled.iter().filter(|a| *a == "cancel_pass").count(),
+        1,
+        "by the last hire's cancel only"
+    );
     // A new hire gets the next number: 1 is never given again (R-PASS-1).
     let again = decide(
         &app,

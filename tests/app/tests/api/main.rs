@@ -19,6 +19,7 @@ mod matrix;
 mod migrations;
 mod openapi;
 mod outbox;
+mod passes;
 mod races;
 mod sessions;
 mod synthetic;

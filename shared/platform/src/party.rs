@@ -1,13 +1,14 @@
-//! Who is calling the apply workflow: a professional acting for an organization, or a candidate
-//! with their own account (R-APPLY-1). Every handler starts here.
+//! Who is calling: a professional acting for an organization, or a candidate with their own
+//! account (R-APPLY-1), and what R-PASS-10 entitles them to. The apply and pass workflows'
+//! handlers start here.
 
+use crate::auth::Actor;
+use crate::repo::candidates::{self, StoredCandidate};
+use crate::repo::memberships;
+use crate::repo::organizations::Organization;
+use crate::Ctx;
 use tremplin_domain::organization::Category;
 use tremplin_domain::Error;
-use tremplin_platform::auth::Actor;
-use tremplin_platform::repo::candidates::{self, StoredCandidate};
-use tremplin_platform::repo::memberships;
-use tremplin_platform::repo::organizations::Organization;
-use tremplin_platform::Ctx;
 
 pub enum Party<'a> {
     Professional {
@@ -75,4 +76,13 @@ impl Party<'_> {
             }),
         }
     }
+}
+
+/// R-PASS-10, decided today: a structure that received an application keeps the NIR and the
+/// PASS; a prescriber organization that sent one as authorized sees them only while still
+/// authorized. `entitled_by_application` is its contact's `sees_nir` (0008's triggers).
+pub fn sees_nir(ctx: &Ctx, organization: &Organization, entitled_by_application: bool) -> bool {
+    entitled_by_application
+        && (organization.kind.category() != Category::Prescriber
+            || organization.is_authorized(ctx.clock.today()))
 }
