@@ -41,12 +41,13 @@ export async function api(path, { method = "GET", body, headers = {} } = {}) {
   return data;
 }
 
-// Shows each field's messages next to it (`<p id="<field>-erreur">`), the rest in `fallbackId`.
-export function showErrors(error, fields, fallbackId) {
+// Shows each field's messages next to it (`<p id="<prefix><field>-erreur">` by the element
+// `<prefix><field>`), the rest in `fallbackId`. The prefix tells apart the forms of one page.
+export function showErrors(error, fields, fallbackId, prefix = "") {
   const byField = error instanceof ApiError ? error.fieldErrors() : {};
   for (const field of fields) {
-    const slot = document.getElementById(`${field}-erreur`);
-    const input = document.getElementById(field);
+    const slot = document.getElementById(`${prefix}${field}-erreur`);
+    const input = document.getElementById(`${prefix}${field}`);
     const messages = byField[field] || [];
     if (slot) slot.textContent = messages.join(" ");
     if (input) input.setAttribute("aria-invalid", messages.length ? "true" : "false");

@@ -4,6 +4,7 @@
 import { showErrors } from "./api.js";
 import { count, el } from "./format.js";
 import { call, isCandidateAccount, session } from "./espace.js";
+import { applicationHref, decide, decisionButtons } from "./decision.js";
 import { STATES, dateTime, fullName, pager, stateTag } from "./textes.js";
 
 const PAGE_SIZE = 20;
@@ -24,14 +25,46 @@ function card(application, box) {
   const from = application.sender.organization
     ? `${application.sender.organization.name} (${application.sender.kind_label})`
     : `${fullName(application.sender)} (${application.sender.kind_label})`;
-  return el(
+  const name = `nom-${application.id}`;
+  const line = el(
     "li",
-    { class: "card" },
-    el("h3", {}, el("a", { href: `/candidature.html?id=${encodeURIComponent(application.id)}` }, fullName(application.candidate))),
+    { class: "card", id: `ligne-${application.id}` },
+    el("h3", {}, el("a", { href: applicationHref(application.id), id: name }, fullName(application.candidate))),
     el("p", {}, stateTag(application.state, application.state_label)),
     el("p", {}, box === "received" ? `De ${from}` : `À ${application.structure.name}`),
     el("p", { class: "meta" }, `Envoyée le ${dateTime(application.created_at)}`),
   );
+  // The received box's decisions: the simple ones post here, the others open their form.
+  const buttons = decisionButtons(application.actions, {
+    describedBy: name,
+    withForm: (a, form) => el("a", { class: "button-link secondary", href: applicationHref(application.id, form) }, a.label),
+    onDecide: (action, button) => decideOnLine(application, box, action, button),
+  });
+  if (buttons.length) {
+    line.append(
+      el("ul", { class: "decisions", "aria-label": "Décisions" }, ...buttons),
+      el("p", { class: "error", id: `erreur-${application.id}`, role: "alert" }),
+    );
+  }
+  return line;
+}
+
+// Posts the decision and redraws the line with the new state and buttons.
+async function decideOnLine(application, box, action, button) {
+  const line = document.getElementById(`ligne-${application.id}`);
+  for (const b of line.querySelectorAll("button")) b.disabled = true;
+  try {
+    const answer = await decide(application.id, action);
+    const next = card({ ...application, ...answer }, box);
+    line.replaceWith(next);
+    document.getElementById("annonce").textContent =
+      `${fullName(application.candidate)} : ${answer.state_label.toLowerCase()}.`;
+    next.querySelector("h3 a").focus();
+  } catch (error) {
+    for (const b of line.querySelectorAll("button")) b.disabled = false;
+    document.getElementById(`erreur-${application.id}`).textContent = error.message;
+    button.focus();
+  }
 }
 
 function tabs(isStructure, box) {

@@ -18,14 +18,14 @@ function organizationHeader() {
 const OFFLINE = "Connexion impossible. Vérifiez votre réseau et réessayez.";
 
 // `{ status, data }`; a problem answer throws an ApiError. `body` is sent as JSON, or as is
-// (a File or Blob) with `contentType`.
+// (a File or Blob) with `contentType`. Every POST, with a body or not, has its Idempotency-Key.
 export async function request(path, { method = "GET", body, contentType } = {}) {
   const headers = { Accept: "application/json", ...organizationHeader() };
   if (token()) headers.Authorization = `Bearer ${token()}`;
+  if (method === "POST") headers["Idempotency-Key"] = crypto.randomUUID();
   const init = { method, headers };
   if (body !== undefined) {
     headers["Content-Type"] = contentType || "application/json";
-    headers["Idempotency-Key"] = crypto.randomUUID();
     init.body = contentType ? body : JSON.stringify(body);
   }
   let response;

@@ -2,7 +2,7 @@
 // eligibility from their diagnoses (R-ELIG-1/5), identity with the NIR masked unless entitled
 // (R-CAND-6), and what to do next: search a structure, record the diagnosis, invite them.
 
-import { el } from "./format.js";
+import { el, fact } from "./format.js";
 import { call, isCandidateAccount, session, setHelped, showFlash } from "./espace.js";
 import {
   FRANCE_TRAVAIL_REASONS, NIR_REASONS, TITLES, date, dateTime, dayBefore, fullName, label,
@@ -10,10 +10,6 @@ import {
 
 const main = document.getElementById("contenu");
 const id = new URLSearchParams(location.search).get("id") || "";
-
-function fact(term, ...value) {
-  return [el("dt", {}, term), el("dd", {}, ...value)];
-}
 
 function identity(candidate) {
   const facts = [

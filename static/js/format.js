@@ -85,3 +85,8 @@ export function el(tag, attributes = {}, ...children) {
   }
   return node;
 }
+
+// A term and its value in a <dl class="facts">: [dt, dd].
+export function fact(term, ...value) {
+  return [el("dt", {}, term), el("dd", {}, ...value)];
+}

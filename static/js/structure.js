@@ -2,7 +2,7 @@
 // its job descriptions. Reached from the search results (`structure.html?id=…`).
 
 import { api } from "./api.js";
-import { el, kindLabel, positions } from "./format.js";
+import { el, fact, kindLabel, positions } from "./format.js";
 import { helped } from "./espace.js";
 
 const LAST_SEARCH_KEY = "tremplin.recherche";
@@ -23,10 +23,6 @@ function telHref(phone) {
 
 function websiteHref(website) {
   return /^https?:\/\//i.test(website) ? website : `https://${website}`;
-}
-
-function fact(term, ...value) {
-  return [el("dt", {}, term), el("dd", {}, ...value)];
 }
 
 function show(structure) {

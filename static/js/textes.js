@@ -16,6 +16,23 @@ export const STATES = [
   ["pool", "Vivier"],
 ];
 
+// R-APPLY-6: the refusal reasons, codes and labels as the rulebook writes them; `other` asks
+// for a comment.
+export const REFUSAL_REASONS = [
+  ["did_not_come", "Candidat non joignable"],
+  ["did_not_come_to_interview", "Candidat ne s'étant pas présenté à l'entretien"],
+  ["hired_elsewhere", "Candidat indisponible : en emploi"],
+  ["training", "Candidat indisponible : en formation"],
+  ["non_eligible", "Candidat non éligible"],
+  ["not_mobile", "Candidat non mobile"],
+  ["not_interested", "Candidat non intéressé"],
+  ["lacking_skills", "Le candidat n'a pas les compétences requises pour le poste"],
+  ["incompatible", "Un des freins à l'emploi du candidat est incompatible avec le poste proposé"],
+  ["prevent_objectives", "L'embauche du candidat empêche la réalisation des objectifs du dialogue de gestion"],
+  ["no_position", "Pas de recrutement en cours"],
+  ["other", "Autre"],
+];
+
 export const TITLES = [
   ["MME", "Madame"],
   ["M", "Monsieur"],
@@ -79,6 +96,17 @@ export function dayBefore(iso) {
   const value = new Date(`${iso}T00:00:00Z`);
   value.setUTCDate(value.getUTCDate() - 1);
   return value.toISOString().slice(0, 10);
+}
+
+// Today in the browser's time zone, as "YYYY-MM-DD" (a date field's value).
+export function today() {
+  const now = new Date();
+  return new Date(now.getTime() - now.getTimezoneOffset() * 60_000).toISOString().slice(0, 10);
+}
+
+// "du 2 mars 2026 au 29 février 2028"; without an end, "à partir du 2 mars 2026".
+export function period(start, end) {
+  return end ? `du ${date(start)} au ${date(end)}` : `à partir du ${date(start)}`;
 }
 
 export function fullName(person) {

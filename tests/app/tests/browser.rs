@@ -1,21 +1,28 @@
 //! The pages in a real browser: headless Chromium on a phone-sized window, driven through
 //! ChromeDriver's W3C WebDriver API, against the real components served over HTTP by the bundled
 //! host. Needs `/usr/bin/chromium` and `/usr/bin/chromedriver` (`make browser` installs them);
-//! without them the tests fail, they never skip. Two scenarios: the directory search
-//! (`a_social_worker_finds_structures_near_a_city_on_a_phone`) and the prescriber's whole path,
+//! without them the tests fail, they never skip. Three scenarios: the directory search
+//! (`a_social_worker_finds_structures_near_a_city_on_a_phone`), the prescriber's whole path,
 //! from login to the application in the structure's received box
-//! (`a_prescriber_registers_a_candidate_and_applies_on_a_phone`, in `browser/apply.rs`), where
-//! axe-core checks every page it opens (`browser/axe.rs`).
+//! (`a_prescriber_registers_a_candidate_and_applies_on_a_phone`, in `browser/apply.rs`), and the
+//! structure's decisions, from the received box's buttons to the printed PASS IAE
+//! (`a_structure_decides_and_prints_the_pass_on_a_phone`, in `browser/decide.rs`); axe-core
+//! checks every page the last two open (`browser/axe.rs`).
 //!
 //! Screenshots land in `target/browser/`: `recherche-suggestions.png` (the city suggestions),
 //! `recherche.png` (the results), `structure.png`, those of the application path
 //! (`candidat-conflit.png`, `candidature-formulaire.png`, `boite-recues.png`,
-//! `diagnostic-orienteur.png`), and `failure-<scenario>.png` when a step fails.
+//! `diagnostic-orienteur.png`), those of the decisions (`decision-boite.png`,
+//! `decision-accepter.png`, `decision-acceptee.png`, `decision-pass.png`,
+//! `decision-refus-erreur.png`, `decision-refusee.png`) with the PASS printed to `pass.pdf`, and
+//! `failure-<scenario>.png` when a step fails.
 
 #[path = "browser/apply.rs"]
 mod apply;
 #[path = "browser/axe.rs"]
 mod axe;
+#[path = "browser/decide.rs"]
+mod decide;
 #[path = "browser/webdriver.rs"]
 mod webdriver;
 
@@ -23,7 +30,7 @@ use anyhow::{ensure, Context, Result};
 use serde_json::{json, Value};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
-use tremplin_tests::{luhn_siret, repo_root, TestApp};
+use tremplin_tests::{luhn_siret, repo_root, TestApp, PASSWORD};
 use webdriver::{keys, ChromeDriver, Element, Session};
 
 const WAIT: Duration = Duration::from_secs(15);
@@ -202,6 +209,22 @@ async fn a_prescriber_registers_a_candidate_and_applies_on_a_phone() {
     );
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_structure_decides_and_prints_the_pass_on_a_phone() {
+    let started = Instant::now();
+    let app = TestApp::spawn_with(&[("today", decide::TODAY)]).await;
+    let fixture = decide::seed(&app).await;
+    let setup = started.elapsed();
+    serve_and_browse(&app, "decision", move |session, base| {
+        decide::scenario(session, base, &fixture)
+    })
+    .await;
+    eprintln!(
+        "decision scenario passed in {:.1?} (setup: {setup:.1?})",
+        started.elapsed()
+    );
+}
+
 /// Serves `app` over HTTP on a free local port and runs `scenario` in a browser against it;
 /// a failed step fails the test with what the page showed.
 async fn serve_and_browse<F>(app: &TestApp, name: &'static str, scenario: F)
@@ -304,6 +327,82 @@ fn wait_text_containing(session: &Session, css: &str, part: &str) -> Result<Stri
         let text = text_of(s, css)?;
         Ok(text.contains(part).then_some(text))
     })
+}
+
+// ---- Small steps shared by the scenarios ----------------------------------------------------
+
+fn click(session: &Session, css: &str) -> Result<()> {
+    session.click(&session.find(css)?)
+}
+
+fn type_in(session: &Session, css: &str, text: &str) -> Result<()> {
+    session.send_keys(&session.find(css)?, text)
+}
+
+/// Sets a field's value at once, as a date picker, a paste or clearing the field does.
+fn set_value(session: &Session, css: &str, value: &str) -> Result<()> {
+    let element = session.find(css)?;
+    session.execute(
+        "arguments[0].value = arguments[1];
+         arguments[0].dispatchEvent(new Event('input', { bubbles: true }));
+         arguments[0].dispatchEvent(new Event('change', { bubbles: true }));",
+        vec![Session::arg(&element), json!(value)],
+    )?;
+    Ok(())
+}
+
+fn shown(session: &Session, css: &str) -> Result<bool> {
+    session.displayed(&session.find(css)?)
+}
+
+/// Waits until the page at `path` has loaded its data (its `main` is no longer busy).
+fn wait_page(session: &Session, path: &str) -> Result<()> {
+    session.wait(&format!("{path} to be ready"), WAIT, |s| {
+        let ready = s.execute(
+            "return location.pathname === arguments[0] && document.readyState === 'complete'
+                && !document.querySelector('main[aria-busy]');",
+            vec![json!(path)],
+        )?;
+        Ok((ready == true).then_some(()))
+    })
+}
+
+fn wait_shown(session: &Session, css: &str) -> Result<Element> {
+    session.wait(&format!("{css} to be shown"), WAIT, |s| {
+        let element = s.find(css)?;
+        Ok(s.displayed(&element)?.then_some(element))
+    })
+}
+
+/// The page fits a phone's width, and axe-core finds nothing on it.
+fn check_page(session: &Session, page: &str) -> Result<()> {
+    ensure!(
+        phone_layout(session)?.1 == false,
+        "{page} scrolls sideways on a phone"
+    );
+    axe::check(session, page)
+}
+
+fn screenshot(session: &Session, name: &str) -> Result<()> {
+    std::fs::write(screenshots().join(name), session.screenshot()?)?;
+    Ok(())
+}
+
+/// The login page a protected page sent us to: log in, and land back on `path`.
+fn log_in(session: &Session, email: &str, path: &str) -> Result<()> {
+    session.wait("the login page", WAIT, |s| {
+        Ok(s.current_url()?.contains("/?retour=").then_some(()))
+    })?;
+    wait_shown(session, "#email")?;
+    type_in(session, "#email", email)?;
+    type_in(session, "#password", PASSWORD)?;
+    click(session, "#form-connexion button[type=submit]")?;
+    wait_page(session, path)
+}
+
+fn sign_out(session: &Session) -> Result<()> {
+    session.execute("sessionStorage.clear();", vec![])?;
+    Ok(())
 }
 
 /// The viewport's width, and whether the page is wider than it (it must not be on a phone).

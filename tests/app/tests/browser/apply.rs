@@ -11,9 +11,10 @@ use std::path::PathBuf;
 use std::time::Duration;
 use tremplin_tests::{candidate_body, invitation_code, luhn_siret, nir, TestApp, PASSWORD};
 
-use crate::webdriver::{Element, Session};
+use crate::webdriver::Session;
 use crate::{
-    axe, open_search, phone_layout, screenshots, text_of, texts, wait_text, wait_text_containing,
+    check_page, click, log_in, open_search, screenshot, set_value, shown, sign_out, text_of, texts,
+    type_in, wait_page, wait_shown, wait_text, wait_text_containing,
 };
 use crate::{EXPECTED_ACI, JOB_TITLE, WAIT};
 
@@ -164,81 +165,7 @@ pub async fn seed(app: &TestApp, sirets: &[(String, String)]) -> Fixture {
     }
 }
 
-// ---- Small steps -------------------------------------------------------------------------------
-
-fn click(session: &Session, css: &str) -> Result<()> {
-    session.click(&session.find(css)?)
-}
-
-fn type_in(session: &Session, css: &str, text: &str) -> Result<()> {
-    session.send_keys(&session.find(css)?, text)
-}
-
-/// Sets a field's value at once, as a date picker, a paste or clearing the field does.
-fn set_value(session: &Session, css: &str, value: &str) -> Result<()> {
-    let element = session.find(css)?;
-    session.execute(
-        "arguments[0].value = arguments[1];
-         arguments[0].dispatchEvent(new Event('input', { bubbles: true }));
-         arguments[0].dispatchEvent(new Event('change', { bubbles: true }));",
-        vec![Session::arg(&element), json!(value)],
-    )?;
-    Ok(())
-}
-
-fn shown(session: &Session, css: &str) -> Result<bool> {
-    session.displayed(&session.find(css)?)
-}
-
-/// Waits until the page at `path` has loaded its data (its `main` is no longer busy).
-fn wait_page(session: &Session, path: &str) -> Result<()> {
-    session.wait(&format!("{path} to be ready"), WAIT, |s| {
-        let ready = s.execute(
-            "return location.pathname === arguments[0] && document.readyState === 'complete'
-                && !document.querySelector('main[aria-busy]');",
-            vec![json!(path)],
-        )?;
-        Ok((ready == true).then_some(()))
-    })
-}
-
-fn wait_shown(session: &Session, css: &str) -> Result<Element> {
-    session.wait(&format!("{css} to be shown"), WAIT, |s| {
-        let element = s.find(css)?;
-        Ok(s.displayed(&element)?.then_some(element))
-    })
-}
-
-/// The page fits a phone's width, and axe-core finds nothing on it.
-fn check_page(session: &Session, page: &str) -> Result<()> {
-    ensure!(
-        phone_layout(session)?.1 == false,
-        "{page} scrolls sideways on a phone"
-    );
-    axe::check(session, page)
-}
-
-fn screenshot(session: &Session, name: &str) -> Result<()> {
-    std::fs::write(screenshots().join(name), session.screenshot()?)?;
-    Ok(())
-}
-
-/// The login page a protected page sent us to: log in, and land back on `path`.
-fn log_in(session: &Session, email: &str, path: &str) -> Result<()> {
-    session.wait("the login page", WAIT, |s| {
-        Ok(s.current_url()?.contains("/?retour=").then_some(()))
-    })?;
-    wait_shown(session, "#email")?;
-    type_in(session, "#email", email)?;
-    type_in(session, "#password", PASSWORD)?;
-    click(session, "#form-connexion button[type=submit]")?;
-    wait_page(session, path)
-}
-
-fn sign_out(session: &Session) -> Result<()> {
-    session.execute("sessionStorage.clear();", vec![])?;
-    Ok(())
-}
+// ---- Its own small step --------------------------------------------------------------------------
 
 /// Ages the newest application by two days, as if sent the day before yesterday.
 fn age_newest_application(db: &PathBuf) -> Result<()> {

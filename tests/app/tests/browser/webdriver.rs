@@ -260,6 +260,29 @@ impl Session {
         )
     }
 
+    /// The page printed to PDF (`POST /session/{id}/print`) on sheets of `width` × `height` cm.
+    pub fn print_pdf(&self, width: f64, height: f64) -> Result<Vec<u8>> {
+        let encoded = self.call(
+            "POST",
+            "/print",
+            Some(json!({"page": {"width": width, "height": height}})),
+        )?;
+        base64_decode(
+            encoded
+                .as_str()
+                .ok_or_else(|| anyhow!("print: not a string"))?,
+        )
+    }
+
+    /// A Chrome DevTools Protocol command through ChromeDriver (`goog/cdp/execute`).
+    pub fn cdp(&self, command: &str, params: Value) -> Result<Value> {
+        self.call(
+            "POST",
+            "/goog/cdp/execute",
+            Some(json!({"cmd": command, "params": params})),
+        )
+    }
+
     /// Polls `probe` until it returns `Some`, for at most `timeout`; the error names `what`.
     pub fn wait<T>(
         &self,
@@ -320,7 +343,7 @@ fn send(agent: &ureq::Agent, method: &str, url: &str, body: Option<Value>) -> Re
     Ok(value)
 }
 
-/// Standard base64 (the screenshot), without pulling in a crate for it.
+/// Standard base64 (the screenshot, the PDF), without pulling in a crate for it.
 fn base64_decode(text: &str) -> Result<Vec<u8>> {
     let value = |c: u8| -> Result<u32> {
         Ok(match c {
