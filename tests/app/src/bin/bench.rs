@@ -11,6 +11,8 @@
 //! `apply` (issue 7) then measures sending an application and opening page 1 of the sent box of
 //! the busiest prescriber organization and of the received box of the busiest structure, next to
 //! `GET /api/v1/health` and the write floor measured in the same run, and checks the targets.
+//! `decide` (issue 8) adds 300,000 existing PASS, then measures the busiest structure's accepts
+//! (each issuing a PASS) with 1 and 8 clients and its refusals, next to the write floor.
 //!
 //! Clients are plain HTTP/1.1 keep-alive connections on their own threads; every request's
 //! latency is recorded and the median, p99 and max printed. A write that waited out the bounded
@@ -364,7 +366,7 @@ fn main() -> Result<()> {
     if wants("foundation") {
         foundation(addr, requests, &administration)?;
     }
-    if (wants("directory") || wants("apply")) && !reused {
+    if (wants("directory") || wants("apply") || wants("decide")) && !reused {
         load_synthetic(addr)?;
         if let Some(file) = &snapshot {
             // Nothing writes between the loader's last commit and here; under BENCH_JOURNAL=wal
@@ -384,6 +386,9 @@ fn main() -> Result<()> {
     }
     if wants("apply") {
         apply(addr, requests, &state)?;
+    }
+    if wants("decide") {
+        decide(addr, requests, &state)?;
     }
     Ok(())
 }
@@ -783,6 +788,214 @@ fn apply(addr: SocketAddr, requests: usize, state: &std::path::Path) -> Result<(
             );
         }
     }
+    println!(
+        "{}",
+        if missed == 0 {
+            "every target met".to_owned()
+        } else {
+            format!("{missed} target(s) missed")
+        }
+    );
+    Ok(())
+}
+
+/// The PASS already issued nationally when the decide section measures (issue 8).
+const EXISTING_PASSES: i64 = 300_000;
+
+/// Gives the first [`EXISTING_PASSES`] synthetic candidates a PASS, numbered 1 to 300,000, that
+/// ended between 2021 and 2024: past the waiting period (R-PASS-5), so an accept issues the
+/// next number rather than reusing one. Written straight into the database (no endpoint issues a
+/// PASS without a hire), once per run, before any measure.
+fn existing_passes(state: &std::path::Path) -> Result<()> {
+    let mut db = rusqlite::Connection::open(state.join("sqlite_db.db"))?;
+    let transaction = db.transaction()?;
+    let inserted = transaction.execute(
+        "INSERT INTO passes (id, counter, number, candidate_id, start_at, end_at, created_at) \
+         SELECT 'pass_bench_' || n, n, '99999' || printf('%07d', n), id, \
+         date('2020-01-01', '+' || (n % 1000) || ' days'), \
+         date('2020-01-01', '+' || (n % 1000 + 729) || ' days'), '2020-01-01T00:00:00Z' \
+         FROM (SELECT id, row_number() OVER (ORDER BY rowid) AS n FROM candidates) \
+         WHERE n <= ?1",
+        [EXISTING_PASSES],
+    )?;
+    transaction.commit()?;
+    println!("\n{inserted} existing PASS written (numbers 1 to {inserted})");
+    Ok(())
+}
+
+/// Issue 8's figures over the national data plus [`EXISTING_PASSES`]: the busiest structure
+/// accepts (issuing a PASS) and refuses pending applications of distinct candidates, each made
+/// eligible first by the structure's own diagnosis (R-ELIG-3), next to the write floor of the
+/// same run; with 1 client, then 8 clients accepting different applications at once, whose
+/// numbers must come out consecutive (R-PASS-1).
+fn decide(addr: SocketAddr, requests: usize, state: &std::path::Path) -> Result<()> {
+    existing_passes(state)?;
+    let (structure, _) = session(addr, SYNTHETIC_STRUCTURE, SYNTHETIC_PASSWORD)?;
+    // One application per candidate: an accept makes the candidate's others obsolete (R-APPLY-8).
+    let wanted = requests * 3;
+    let (mut picked, mut candidates) = (Vec::new(), std::collections::HashSet::new());
+    for page in 1.. {
+        let path = format!(
+            "/api/v1/applications?box=received&state=new,processing,postponed&page={page}&page_size=100"
+        );
+        let list = get_json(addr, &path, &structure)?;
+        let rows = list["results"].as_array().cloned().unwrap_or_default();
+        if rows.is_empty() || picked.len() >= wanted {
+            break;
+        }
+        for row in rows {
+            let candidate = row["candidate"]["id"]
+                .as_str()
+                .context("candidate id")?
+                .to_owned();
+            if picked.len() < wanted && candidates.insert(candidate.clone()) {
+                picked.push((row["id"].as_str().context("id")?.to_owned(), candidate));
+            }
+        }
+    }
+    let per_run = picked.len() / 3;
+    anyhow::ensure!(
+        per_run >= 100,
+        "only {} pending applications of distinct candidates",
+        picked.len()
+    );
+    let mut client = Client::connect(addr)?;
+    let eligibility = json!({"administrative_criteria": ["RSA"]}).to_string();
+    for (_, candidate) in &picked {
+        let path = format!("/api/v1/candidates/{candidate}/diagnoses");
+        let (status, body) = client.send("POST", &path, Some(&structure), &eligibility)?;
+        anyhow::ensure!(
+            status == 201,
+            "{path}: {status} {}",
+            String::from_utf8_lossy(&body)
+        );
+    }
+    println!(
+        "{} pending applications of distinct candidates made eligible by the structure's diagnosis",
+        picked.len()
+    );
+    let today = tremplin_domain::Clock::new(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)?
+            .as_secs() as i64,
+        None,
+    )
+    .today();
+    let accept = json!({"hiring_start_at": today.to_string()}).to_string();
+    let refuse = json!({"reason": "no_position", "answer": "Pas de recrutement en cours : mesure de performance."}).to_string();
+    let decision = |batch: &[(String, String)], action: &'static str, body: &str, i: usize| {
+        let path = format!("/api/v1/applications/{}/{action}", batch[i].0);
+        (
+            "POST".to_owned(),
+            path,
+            Some(structure.clone()),
+            body.to_owned(),
+        )
+    };
+    let highest = |db: &rusqlite::Connection| -> Result<i64> {
+        Ok(db.query_row("SELECT MAX(counter) FROM passes", [], |r| r.get(0))?)
+    };
+    let db = rusqlite::Connection::open(state.join("sqlite_db.db"))?;
+    let mut runs = Vec::new();
+    for (run, clients) in [1, 8].into_iter().enumerate() {
+        let batch = &picked[run * per_run..(run + 1) * per_run];
+        header(per_run);
+        let health = measure(
+            addr,
+            "GET /api/v1/health (read floor)",
+            clients,
+            per_run,
+            200,
+            |_| get("/api/v1/health", None),
+        )?;
+        health.print(None);
+        let floor = measure_writes(
+            addr,
+            "POST /bench/write (durable-write floor)",
+            clients,
+            per_run,
+            201,
+            Busy::FloorTimeout,
+            |_| ("POST".into(), "/bench/write".into(), None, String::new()),
+        )?;
+        floor.print(None);
+        let before = highest(&db)?;
+        let accepts = measure(
+            addr,
+            "POST …/accept (hire, new PASS)",
+            clients,
+            per_run,
+            200,
+            |i| decision(batch, "accept", &accept, i),
+        )?;
+        accepts.print(Some(&floor));
+        // R-PASS-1: as many new numbers as hires, consecutive, whatever the interleaving.
+        let (issued, lowest, top): (i64, i64, i64) = db.query_row(
+            "SELECT COUNT(*), MIN(counter), MAX(counter) FROM passes WHERE counter > ?1",
+            [before],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
+        let hires = (accepts.latencies.len() - accepts.unavailable) as i64;
+        anyhow::ensure!(
+            issued == hires && lowest == before + 1 && top == before + hires,
+            "{hires} hires issued {issued} PASS numbered {lowest}..{top} after {before}"
+        );
+        println!("  {issued} PASS issued, numbers {lowest} to {top}: consecutive");
+        runs.push((clients, floor, accepts));
+    }
+    let refusals = &picked[2 * per_run..3 * per_run];
+    let refused = measure(addr, "POST …/refuse", 1, per_run, 200, |i| {
+        decision(refusals, "refuse", &refuse, i)
+    })?;
+    refused.print(Some(&runs[0].1));
+    println!("\ntargets (issue 8): accept and refuse median ≤ 1.5× write floor and p99 ≤ 40 ms with 1 client; 8 clients' accepts/s ≥ 80 % of the floor's");
+    let ms = |d: Duration| d.as_secs_f64() * 1e3;
+    let ratio = |a: &Figures, b: &Figures| {
+        a.percentile(0.5).as_secs_f64() / b.percentile(0.5).as_secs_f64()
+    };
+    let throughput = |f: &Figures| f.latencies.len() as f64 / f.elapsed.as_secs_f64();
+    let (floor_1, accepts_1) = (&runs[0].1, &runs[0].2);
+    let (floor_8, accepts_8) = (&runs[1].1, &runs[1].2);
+    let checks = [
+        (
+            "accept median vs write floor",
+            ratio(accepts_1, floor_1) <= 1.5,
+            format!("{:.2}×", ratio(accepts_1, floor_1)),
+        ),
+        (
+            "refuse median vs write floor",
+            ratio(&refused, floor_1) <= 1.5,
+            format!("{:.2}×", ratio(&refused, floor_1)),
+        ),
+        (
+            "p99 accept",
+            ms(accepts_1.percentile(0.99)) <= 40.0,
+            format!("{:.2} ms", ms(accepts_1.percentile(0.99))),
+        ),
+        (
+            "p99 refuse",
+            ms(refused.percentile(0.99)) <= 40.0,
+            format!("{:.2} ms", ms(refused.percentile(0.99))),
+        ),
+        (
+            "8 clients: accepts/s vs floor's",
+            throughput(accepts_8) >= 0.8 * throughput(floor_8) && accepts_8.unavailable == 0,
+            format!(
+                "{:.0}/s vs {:.0}/s ({:.0} %), {} busy",
+                throughput(accepts_8),
+                throughput(floor_8),
+                100.0 * throughput(accepts_8) / throughput(floor_8),
+                accepts_8.unavailable
+            ),
+        ),
+    ];
+    for (what, ok, detail) in &checks {
+        println!(
+            "  {what:<38} {detail:<44} {}",
+            if *ok { "ok" } else { "MISSED" }
+        );
+    }
+    let missed = checks.iter().filter(|c| !c.1).count();
     println!(
         "{}",
         if missed == 0 {
