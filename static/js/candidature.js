@@ -10,7 +10,7 @@ import { call, download, isCandidateAccount, session, showFlash } from "./espace
 import { decide, decisionButtons, decisionForm } from "./decision.js";
 import {
   FRANCE_TRAVAIL_REASONS, NIR_REASONS, REFUSAL_REASONS, born, date, dateTime, fullName, label, period,
-  stateTag, today,
+  stateTag,
 } from "./textes.js";
 
 const main = document.getElementById("contenu");
@@ -236,7 +236,10 @@ function prepareForms(application) {
   };
   reason.addEventListener("change", comment);
   document.getElementById("refuser").addEventListener("reset", () => setTimeout(comment));
-  document.getElementById("accepter-hiring_start_at").defaultValue = today();
+  // The service's day (R-APPLY-7 counts from it), not the phone's.
+  call("/api/v1/health").then((health) => {
+    document.getElementById("accepter-hiring_start_at").defaultValue = health.today;
+  }).catch(() => {});
   for (const action of Object.keys(FORMS)) {
     const form = decisionForm(action);
     const node = document.getElementById(form);

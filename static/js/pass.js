@@ -3,8 +3,7 @@
 // behind it, its suspensions and prolongations, and its history.
 
 import { count, el, fact, kindLabel } from "./format.js";
-import { call, session } from "./espace.js";
-import { applicationHref } from "./decision.js";
+import { call, isCandidateAccount, session } from "./espace.js";
 import { date, dateTime, fullName, period } from "./textes.js";
 
 const main = document.getElementById("contenu");
@@ -22,7 +21,13 @@ function list(id, items, render) {
   if (block) block.hidden = !items.length;
 }
 
-function show(pass) {
+function show(pass, current) {
+  // Back to the reader's own space: a hire's application may be another structure's.
+  if (isCandidateAccount(current)) {
+    const back = document.getElementById("retour");
+    back.href = "/candidat.html";
+    back.textContent = "Mon espace candidat";
+  }
   document.title = `PASS IAE ${pass.number_display} — Tremplin`;
   document.getElementById("numero").textContent = `N° ${pass.number_display}`;
   document.getElementById("etat").replaceChildren(el("span", { class: `tag pass-${pass.state}` }, pass.state_label));
@@ -48,12 +53,6 @@ function show(pass) {
     ` — ${event.label}`,
     event.organization ? ` (${event.organization.name})` : "",
   ));
-  const hire = pass.hires[0];
-  if (hire) {
-    const back = document.getElementById("retour");
-    back.href = applicationHref(hire.application_id);
-    back.textContent = "Retour à la candidature";
-  }
   document.getElementById("imprime").textContent = `Imprimé le ${dateTime(new Date().toISOString())} depuis Tremplin.`;
   document.getElementById("pass").hidden = false;
 }
@@ -61,9 +60,9 @@ function show(pass) {
 document.getElementById("imprimer").addEventListener("click", () => window.print());
 
 async function start() {
-  await session();
+  const current = await session();
   if (!number) throw new Error("Aucun numéro de PASS IAE n'est indiqué dans l'adresse de la page.");
-  show(await call(`/api/v1/passes/${encodeURIComponent(number)}`));
+  show(await call(`/api/v1/passes/${encodeURIComponent(number)}`), current);
 }
 
 start()

@@ -98,12 +98,6 @@ export function dayBefore(iso) {
   return value.toISOString().slice(0, 10);
 }
 
-// Today in the browser's time zone, as "YYYY-MM-DD" (a date field's value).
-export function today() {
-  const now = new Date();
-  return new Date(now.getTime() - now.getTimezoneOffset() * 60_000).toISOString().slice(0, 10);
-}
-
 // "du 2 mars 2026 au 29 février 2028"; without an end, "à partir du 2 mars 2026".
 export function period(start, end) {
   return end ? `du ${date(start)} au ${date(end)}` : `à partir du ${date(start)}`;

@@ -3,7 +3,7 @@
 
 use serde::Deserialize;
 use serde_json::{json, Value};
-use tremplin_domain::application::{self, SenderKind};
+use tremplin_domain::application::{self, SenderKind, State};
 use tremplin_domain::decision::buttons;
 use tremplin_domain::organization::Category;
 use tremplin_domain::page::LIST_PAGE_SIZES;
@@ -328,33 +328,35 @@ fn view(
         (_, None) => false,
     };
     value["candidate"] = crate::candidates::to_json(candidate, sees_nir);
-    // The decision (R-APPLY-6, R-APPLY-10) and its PASS for those R-PASS-10 entitles, who are
-    // those who see the NIR.
+    // The decision (R-APPLY-6, R-APPLY-10) that made the current state, and its PASS for those
+    // R-PASS-10 entitles, who are those who see the NIR: a hire's dates only while accepted, a
+    // refusal's reason only while refused (an earlier decision's are no longer true). The
+    // candidate never reads the answer to the prescriber nor the structure's comment, and the
+    // reason only when shared (R-APPLY-6).
     let decision = repo::decision(db, &a.id)?;
     let for_candidate = side == Side::Candidate;
-    let reason_shown = !for_candidate || decision.reason_shared;
-    let pass = decision.pass.as_ref().map(|p| &p.pass);
+    let (hired, refused) = (a.state == State::Accepted, a.state == State::Refused);
+    let pass = decision.pass.as_ref().map(|p| &p.pass).filter(|_| sees_nir);
     let outcome = decision
         .pass_status
         .as_deref()
-        .and_then(|code| PassOutcome::recorded(code, pass))
-        .filter(|_| sees_nir);
+        .and_then(|code| PassOutcome::recorded(code, decision.pass.as_ref().map(|p| &p.pass)))
+        .filter(|_| sees_nir && hired);
     value["decision"] = json!({
         "answer": decision.answer,
         "answer_to_prescriber": decision.answer_to_prescriber.filter(|_| !for_candidate),
-        "refusal_reason": decision.refusal_reason.filter(|_| reason_shown)
+        "refusal_reason": decision.refusal_reason
+            .filter(|_| refused && (!for_candidate || decision.reason_shared))
             .map(|r| json!({"code": r.code(), "label": r.label()})),
-        "refusal_comment": decision.refusal_comment.filter(|_| reason_shown),
+        "refusal_comment": decision.refusal_comment.filter(|_| refused && !for_candidate),
         "reason_shared": decision.reason_shared,
-        "hiring_start_at": decision.hiring_start_at,
-        "hiring_end_at": decision.hiring_end_at,
+        "hiring_start_at": decision.hiring_start_at.filter(|_| hired),
+        "hiring_end_at": decision.hiring_end_at.filter(|_| hired),
         "pass_status": outcome.as_ref().map(PassOutcome::code),
         "pass_status_text": outcome.as_ref().map(PassOutcome::text),
     });
     // No suspension yet: they come with their workflow (R-SUSP-*).
-    value["pass"] = json!(pass
-        .filter(|_| sees_nir)
-        .map(|p| p.summary(ctx.clock.today(), &[])));
+    value["pass"] = json!(pass.map(|p| p.summary(ctx.clock.today(), &[])));
     value["actions"] = json!(if side == Side::Structure {
         buttons(a.state)
     } else {

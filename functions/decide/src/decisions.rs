@@ -343,7 +343,10 @@ pub fn transition(
         return Err(Error::Conflict {
             code: "transition_not_allowed",
             detail: "La candidature vient de changer d'état : rechargez-la.".into(),
-            errors: FieldErrors::new(),
+            errors: FieldErrors::from([(
+                "state".to_owned(),
+                vec![application.state.as_str().to_owned()],
+            )]),
         });
     }
     let details =

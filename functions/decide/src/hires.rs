@@ -4,12 +4,13 @@
 
 use serde::Deserialize;
 use serde_json::json;
-use tremplin_domain::application::{SenderKind, State};
+use tremplin_domain::application::{SenderKind, ALL_STATES};
 use tremplin_domain::decision::Action;
+use tremplin_domain::eligibility::self_prescribed;
 use tremplin_domain::{Error, FieldErrors};
 use tremplin_platform::ids::new_id;
 use tremplin_platform::repo::applications::{self as repo, NewApplication};
-use tremplin_platform::repo::candidates;
+use tremplin_platform::repo::{candidates, diagnoses, passes};
 use tremplin_platform::{json, Ctx, Response};
 
 use crate::decisions::{self, HireTerms};
@@ -17,16 +18,6 @@ use crate::decisions::{self, HireTerms};
 /// The declared hire's application message, shown to its readers in place of a candidate's.
 const DECLARED_HIRE_MESSAGE: &str =
     "Embauche déclarée par la structure, sans candidature préalable.";
-
-/// An application in these states at the structure is the one to decide on: a second one for
-/// the same candidate would only make it obsolete (R-APPLY-8).
-const OPEN_STATES: [State; 5] = [
-    State::New,
-    State::Processing,
-    State::Postponed,
-    State::Pool,
-    State::Accepted,
-];
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -64,8 +55,10 @@ pub fn declare(ctx: &Ctx) -> Result<Response, Error> {
                 vec!["Candidat inconnu de votre structure : enregistrez-le d'abord.".to_owned()],
             )])));
         }
+        // Any application of the candidate at the structure is the one to decide on (the table
+        // accepts from every state but accepted): a second one would only shadow it.
         if let Some((id, state)) =
-            repo::at_structure_in(db, &body.candidate_id, &structure.id, &OPEN_STATES)?
+            repo::at_structure_in(db, &body.candidate_id, &structure.id, &ALL_STATES)?
         {
             return Err(Error::Conflict {
                 code: "application_exists",
@@ -74,6 +67,25 @@ pub fn declare(ctx: &Ctx) -> Result<Response, Error> {
                     state.label()
                 ),
                 errors: FieldErrors::from([("application_id".to_owned(), vec![id])]),
+            });
+        }
+        // Item 4: its own eligibility decision or a valid PASS. A prescriber's diagnosis is for
+        // an application that prescriber sends, so that it decides where the candidate goes.
+        let today = ctx.clock.today();
+        let summaries: Vec<_> = diagnoses::of_candidate(db, &body.candidate_id)?
+            .into_iter()
+            .map(|d| d.summary)
+            .collect();
+        let holds_valid_pass = passes::latest_of_candidate(db, &body.candidate_id)?
+            .is_some_and(|p| p.pass.is_valid(today));
+        if !self_prescribed(&summaries, &structure.id, today) && !holds_valid_pass {
+            return Err(Error::Unprocessable {
+                code: "eligibility_not_valid",
+                detail: "Une embauche se déclare pour un candidat dont vous avez validé \
+                    l'éligibilité vous-même (R-ELIG-3) ou qui a un PASS IAE valide ; sinon, \
+                    le prescripteur vous envoie sa candidature."
+                    .into(),
+                errors: FieldErrors::new(),
             });
         }
         let id = new_id("app")?;

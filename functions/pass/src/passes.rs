@@ -1,6 +1,7 @@
 //! A PASS IAE as its readers see it. R-PASS-10: the candidate, a structure that received one of
 //! their applications, an authorized prescriber that sent one (while still authorized) — the
-//! same people who see the NIR; anyone may check a number (number, dates and state only).
+//! same people who see the NIR; anyone may check a number (number, dates and state only). By
+//! number, anyone else gets a 404, as for a number never issued.
 //! A cancelled PASS (R-PASS-7) is gone: 404, its number only stays taken.
 
 use serde_json::json;
@@ -15,7 +16,13 @@ use tremplin_platform::{json, Ctx, Response};
 pub fn read(ctx: &Ctx) -> Result<Response, Error> {
     let party = party::of(ctx)?;
     let stored = by_number(ctx)?;
-    entitled(ctx, &party, &stored.candidate_id)?;
+    // By number, a 403 would tell an organization which numbers are its candidates': 404.
+    if !matches!(
+        entitlement(ctx, &party, &stored.candidate_id)?,
+        Entitlement::Entitled
+    ) {
+        return Err(Error::not_found());
+    }
     let db = ctx.db()?;
     let candidate = candidates::find(db, &stored.candidate_id)?
         .ok_or_else(|| Error::internal("PASS candidate"))?;
@@ -66,7 +73,18 @@ pub fn check(ctx: &Ctx) -> Result<Response, Error> {
 pub fn of_candidate(ctx: &Ctx) -> Result<Response, Error> {
     let party = party::of(ctx)?;
     let candidate_id = ctx.param("id");
-    entitled(ctx, &party, candidate_id)?;
+    match entitlement(ctx, &party, candidate_id)? {
+        Entitlement::Entitled => {}
+        Entitlement::KnowsTheCandidate => {
+            return Err(Error::Forbidden {
+                detail: "Seuls le candidat, les structures qui ont reçu une de ses candidatures \
+                    et les prescripteurs habilités qui en ont envoyé une consultent ses PASS IAE \
+                    (R-PASS-10)."
+                    .into(),
+            })
+        }
+        Entitlement::Stranger => return Err(Error::not_found()),
+    }
     let today = ctx.clock.today();
     let results: Vec<_> = passes::of_candidate(ctx.db()?, candidate_id)?
         .iter()
@@ -81,28 +99,26 @@ fn by_number(ctx: &Ctx) -> Result<StoredPass, Error> {
     passes::find_by_number(ctx.db()?, &number)?.ok_or_else(Error::not_found)
 }
 
-/// R-PASS-10. Those who do not know the candidate get a 404 (nothing tells them the PASS is
-/// theirs); an organization that knows the candidate without the entitlement gets a 403.
-fn entitled(ctx: &Ctx, party: &Party<'_>, candidate_id: &str) -> Result<(), Error> {
-    match party {
-        Party::Candidate { record, .. } => record
-            .as_ref()
-            .filter(|own| own.id == candidate_id)
-            .map(drop)
-            .ok_or_else(Error::not_found),
+/// What R-PASS-10 gives the caller over a candidate's PASS.
+enum Entitlement {
+    Entitled,
+    /// An organization that knows the candidate (R-CAND-6) without the right to their PASS.
+    KnowsTheCandidate,
+    Stranger,
+}
+
+fn entitlement(ctx: &Ctx, party: &Party<'_>, candidate_id: &str) -> Result<Entitlement, Error> {
+    Ok(match party {
+        Party::Candidate { record, .. } => match record {
+            Some(own) if own.id == candidate_id => Entitlement::Entitled,
+            _ => Entitlement::Stranger,
+        },
         Party::Professional { organization, .. } => {
-            let contact = candidates::contact(ctx.db()?, candidate_id, &organization.id)?
-                .ok_or_else(Error::not_found)?;
-            if sees_nir(ctx, organization, contact) {
-                Ok(())
-            } else {
-                Err(Error::Forbidden {
-                    detail: "Seuls le candidat, les structures qui ont reçu une de ses \
-                        candidatures et les prescripteurs habilités qui en ont envoyé une \
-                        consultent son PASS IAE (R-PASS-10)."
-                        .into(),
-                })
+            match candidates::contact(ctx.db()?, candidate_id, &organization.id)? {
+                Some(contact) if sees_nir(ctx, organization, contact) => Entitlement::Entitled,
+                Some(_) => Entitlement::KnowsTheCandidate,
+                None => Entitlement::Stranger,
             }
         }
-    }
+    })
 }

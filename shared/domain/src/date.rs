@@ -104,7 +104,6 @@ impl Date {
         Date::from_days(self.to_days().saturating_add(days))
     }
 
-    /// `other − self` in days: positive when `other` is later.
     /// The date as French readers write it: `1er mars 2026`, `29 février 2028`.
     pub fn french(self) -> String {
         const MONTHS: [&str; 12] = [
@@ -132,6 +131,7 @@ impl Date {
         )
     }
 
+    /// `other − self` in days: positive when `other` is later.
     pub fn days_until(self, other: Date) -> i64 {
         other.to_days() - self.to_days()
     }

@@ -432,6 +432,16 @@ pub fn considered_valid<'a>(
     latest(AuthorKind::Prescriber).or_else(|| latest(AuthorKind::Employer))
 }
 
+/// R-ELIG-3: whether `structure_id` holds a valid diagnosis of its own for the candidate (what
+/// lets it declare a hire without an application).
+pub fn self_prescribed(diagnoses: &[DiagnosisSummary], structure_id: &str, today: Date) -> bool {
+    diagnoses.iter().any(|d| {
+        d.author_kind == AuthorKind::Employer
+            && d.author_organization_id == structure_id
+            && is_valid(d.expires_at, today)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -808,6 +818,18 @@ mod tests {
         assert_eq!(chosen(&diagnoses, "aci", "2026-07-10"), Some("e".into()));
         // Past the employer's 92 days too: nothing.
         assert_eq!(chosen(&diagnoses, "aci", "2026-09-01"), None);
+    }
+
+    #[test]
+    fn r_elig_3_only_the_structures_own_valid_diagnosis_is_a_self_prescription() {
+        let prescriber = [diagnosis("p", AuthorKind::Prescriber, "ml", "2026-06-01")];
+        assert!(!self_prescribed(&prescriber, "aci", d("2026-06-02")));
+        let own = [diagnosis("e", AuthorKind::Employer, "aci", "2026-06-01")];
+        assert!(self_prescribed(&own, "aci", d("2026-06-02")));
+        assert!(!self_prescribed(&own, "ei", d("2026-06-02")));
+        // 92 days (R-ELIG-3): valid through 2026-08-31, not on 2026-09-01.
+        assert!(self_prescribed(&own, "aci", d("2026-08-31")));
+        assert!(!self_prescribed(&own, "aci", d("2026-09-01")));
     }
 
     #[test]

@@ -263,8 +263,8 @@ impl PassOutcome {
     }
 }
 
-/// The day the waiting period after a PASS ending on `end` is over: the last day a new PASS is
-/// still refused (R-PASS-5). Our reading: "2 calendar years after the end" includes the day two
+/// The waiting period's last day after a PASS ending on `end`: the last day a new PASS is still
+/// refused (R-PASS-5). Our reading: "2 calendar years after the end" includes the day two
 /// years after (a PASS ended 2024-03-10 blocks until 2026-03-10 included).
 pub fn waiting_period_last_day(end: Date) -> Date {
     end.add_years(WAITING_PERIOD_YEARS)

@@ -374,7 +374,7 @@ pub struct DecisionRecord {
 }
 
 /// The decision an application carries, as stored.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct RecordedDecision {
     pub answer: Option<String>,
     pub answer_to_prescriber: Option<String>,
@@ -389,9 +389,9 @@ pub struct RecordedDecision {
 
 pub fn decision(db: &Db, id: &str) -> Result<RecordedDecision, Error> {
     let rows = db.query(SELECT_DECISION, &[text(id)])?;
-    let Some(row) = rows.first() else {
-        return Ok(RecordedDecision::default());
-    };
+    let row = rows
+        .first()
+        .ok_or_else(|| Error::internal("the decision of an application read just before"))?;
     let refusal_reason = row
         .opt_text("refusal_reason")?
         .map(|code| {

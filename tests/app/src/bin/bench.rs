@@ -788,15 +788,17 @@ fn apply(addr: SocketAddr, requests: usize, state: &std::path::Path) -> Result<(
             );
         }
     }
-    println!(
-        "{}",
-        if missed == 0 {
-            "every target met".to_owned()
-        } else {
-            format!("{missed} target(s) missed")
-        }
-    );
+    print_missed(missed);
     Ok(())
+}
+
+/// The targets' last line.
+fn print_missed(missed: usize) {
+    if missed == 0 {
+        println!("every target met");
+    } else {
+        println!("{missed} target(s) missed");
+    }
 }
 
 /// The PASS already issued nationally when the decide section measures (issue 8).
@@ -996,14 +998,7 @@ fn decide(addr: SocketAddr, requests: usize, state: &std::path::Path) -> Result<
         );
     }
     let missed = checks.iter().filter(|c| !c.1).count();
-    println!(
-        "{}",
-        if missed == 0 {
-            "every target met".to_owned()
-        } else {
-            format!("{missed} target(s) missed")
-        }
-    );
+    print_missed(missed);
     Ok(())
 }
 

@@ -50,6 +50,27 @@ pub async fn decide(
         .await
 }
 
+/// The structure's own eligibility decision (R-ELIG-3: one level-1 criterion).
+pub async fn self_diagnose(app: &TestApp, structure_token: &str, candidate: &str) {
+    app.post(&format!("/api/v1/candidates/{candidate}/diagnoses"))
+        .bearer(structure_token)
+        .json(json!({"administrative_criteria": ["RSA"]}))
+        .send()
+        .await
+        .ok(201);
+}
+
+/// The organization's authorization is refused (R-ORG-4), straight in the database.
+pub async fn end_authorization(app: &TestApp, organization: &str) {
+    app.outbox_settled().await;
+    app.db()
+        .execute(
+            "UPDATE organizations SET authorization_status = 'REFUSED' WHERE id = ?1",
+            [organization],
+        )
+        .unwrap();
+}
+
 pub fn accept_body(start: &str) -> Value {
     json!({"hiring_start_at": start, "answer": "Bienvenue parmi nous."})
 }
@@ -492,7 +513,8 @@ fn past_pass(app: &TestApp, candidate: &str, end: &str) {
     app.db()
         .execute(
             "INSERT INTO passes (id, counter, number, candidate_id, start_at, end_at, created_at) \
-             VALUES ('pass_before', 1, '999990000001', ?1, '2020-01-01', ?2, '2020-01-01T00:00:00Z')",
+             SELECT 'pass_before_' || ?1, n, '99999' || printf('%07d', n), ?1, '2020-01-01', ?2, \
+             '2020-01-01T00:00:00Z' FROM (SELECT COALESCE(MAX(counter), 0) + 1 AS n FROM passes)",
             [candidate, end],
         )
         .unwrap();
@@ -516,12 +538,7 @@ async fn r_pass_5_the_waiting_period_holds_unless_an_authorized_prescriber_vouch
         .ok(201);
     let id = sent["id"].as_str().unwrap();
     // Eligible through the ACI's own diagnosis (R-ELIG-3), not an authorized prescriber's.
-    app.post(&format!("/api/v1/candidates/{candidate}/diagnoses"))
-        .bearer(&aci.member.token)
-        .json(json!({"administrative_criteria": ["RSA"]}))
-        .send()
-        .await
-        .ok(201);
+    self_diagnose(&app, &aci.member.token, &candidate).await;
     app.outbox_settled().await;
     past_pass(&app, &candidate, "2026-03-01");
     let before = app.snapshot();
@@ -583,5 +600,79 @@ async fn r_pass_9_a_siae_in_prison_hires_without_a_pass_and_r_apply_10_the_obsol
             .ends_with("Embauché ailleurs")
             && m["text"].as_str().unwrap().contains(&at_ei)),
         "{told:?}"
+    );
+}
+
+#[tokio::test]
+async fn r_pass_4_5_8_an_authorized_sender_lifts_the_waiting_period_a_lapsed_one_no_longer_does() {
+    let app = TestApp::spawn_with(&[("today", TODAY)]).await;
+    let ml = app
+        .organization("prescriber", "ML", Some("VALIDATED"))
+        .await;
+    let aci = app.organization("structure", "ACI", None).await;
+    // Three candidates the prescriber sends undiagnosed: the ACI validates them itself (R-ELIG-3),
+    // so only the sender can vouch (R-PASS-5); each held a PASS.
+    let mut sent = Vec::new();
+    for (serial, email, end) in [
+        (2, "paul@example.fr", "2026-03-01"),
+        (3, "lina@example.fr", "2026-03-01"),
+        (4, "remi@example.fr", "2026-03-10"),
+    ] {
+        let candidate = app
+            .candidate(&ml.member.token, candidate_body(email, serial))
+            .await;
+        let candidate = candidate["id"].as_str().unwrap().to_owned();
+        let application = app
+            .apply(&ml.member.token, &aci.id, &candidate)
+            .await
+            .ok(201);
+        self_diagnose(&app, &aci.member.token, &candidate).await;
+        app.outbox_settled().await;
+        past_pass(&app, &candidate, end);
+        sent.push(application["id"].as_str().unwrap().to_owned());
+    }
+    let token = &aci.member.token;
+    let hired = decide(&app, token, &sent[0], "accept", accept_body(TODAY))
+        .await
+        .ok(200);
+    assert_eq!(
+        hired["pass_status"], "issued",
+        "sent by an authorized prescriber"
+    );
+    // R-PASS-4: the third one's PASS is still valid, up to 2026-03-10 only.
+    let late = decide(&app, token, &sent[2], "accept", accept_body("2026-03-11"))
+        .await
+        .problem(422, "hire_after_pass_end");
+    assert!(late["detail"].as_str().unwrap().contains("R-PASS-4"));
+    let kept = decide(&app, token, &sent[2], "accept", accept_body("2026-03-10"))
+        .await
+        .ok(200);
+    assert_eq!(kept["pass_status"], "reused");
+    // The sender's authorization ends (R-ORG-4): it no longer vouches.
+    end_authorization(&app, &ml.id).await;
+    decide(&app, token, &sent[1], "accept", accept_body(TODAY))
+        .await
+        .problem(422, "waiting_period");
+    // R-PASS-8: an EA hires without a PASS, whatever the candidate holds.
+    let ea = app.organization("structure", "EA", None).await;
+    let candidate = app
+        .candidate(&ea.member.token, candidate_body("lina@example.fr", 3))
+        .await;
+    let to_ea = app
+        .apply(&ea.member.token, &ea.id, candidate["id"].as_str().unwrap())
+        .await
+        .ok(201);
+    let hired = decide(
+        &app,
+        &ea.member.token,
+        to_ea["id"].as_str().unwrap(),
+        "accept",
+        accept_body(TODAY),
+    )
+    .await
+    .ok(200);
+    assert_eq!(
+        (&hired["pass"], &hired["pass_status"]),
+        (&Value::Null, &json!("not_iae"))
     );
 }

@@ -6,7 +6,7 @@
 use serde_json::{json, Value};
 use tremplin_tests::{candidate_body, invitation_code, TestApp, PASSWORD};
 
-use super::decisions::{accept_body, also_to_an_ei, decide, sent, TODAY};
+use super::decisions::{accept_body, decide, end_authorization, self_diagnose, sent, TODAY};
 
 async fn read(app: &TestApp, token: Option<&str>, path: &str) -> tremplin_tests::TestResponse {
     let call = app.get(path);
@@ -99,15 +99,16 @@ async fn r_pass_10_a_pass_is_read_by_the_candidate_the_structure_and_the_authori
     .await;
     let stranger = app.organization("structure", "EI", None).await;
     let list = format!("/api/v1/candidates/{candidate}/passes");
-    for (outsider, status, code) in [
+    // By number, a 403 would tell the orienteur which numbers are its candidates': 404 for all.
+    for (outsider, list_status, list_code) in [
         (&orienteur, 403, "forbidden"),
         (&stranger, 404, "not_found"),
     ] {
-        for path in [&path, &list] {
-            read(&app, Some(&outsider.member.token), path)
-                .await
-                .problem(status, code);
-        }
+        let token = Some(outsider.member.token.as_str());
+        read(&app, token, &path).await.problem(404, "not_found");
+        read(&app, token, &list)
+            .await
+            .problem(list_status, list_code);
     }
     read(&app, None, &path)
         .await
@@ -151,6 +152,15 @@ async fn r_pass_10_a_pass_is_read_by_the_candidate_the_structure_and_the_authori
     assert_eq!(for_candidate["pass"]["number"], number);
     assert_eq!(for_candidate["actions"], json!([]));
 
+    // The sender's authorization ends (R-ORG-4): so does its right to the PASS (R-PASS-10).
+    end_authorization(&app, &ml.id).await;
+    read(&app, Some(&ml.member.token), &path)
+        .await
+        .problem(404, "not_found");
+    read(&app, Some(&ml.member.token), &list)
+        .await
+        .problem(403, "forbidden");
+
     // R-PASS-3 / R-PASS-6 at the clock's date: the last day, then expired.
     app.set_today("2028-02-29");
     let last_day = read(&app, None, &format!("{path}/check")).await.ok(200);
@@ -175,12 +185,7 @@ async fn self_prescribed(
         .candidate(&aci.member.token, candidate_body(email, serial))
         .await;
     let candidate = candidate["id"].as_str().unwrap().to_owned();
-    app.post(&format!("/api/v1/candidates/{candidate}/diagnoses"))
-        .bearer(&aci.member.token)
-        .json(json!({"administrative_criteria": ["RSA"]}))
-        .send()
-        .await
-        .ok(201);
+    self_diagnose(&app, &aci.member.token, &candidate).await;
     candidate
 }
 
@@ -261,6 +266,14 @@ async fn only_an_iae_structure_declares_a_hire_of_an_eligible_candidate_it_knows
         .await;
     let undiagnosed = undiagnosed["id"].as_str().unwrap();
     let other = app.organization("structure", "EI", None).await;
+    let by_prescriber = app
+        .candidate(&ml.member.token, candidate_body("lina@example.fr", 4))
+        .await;
+    let by_prescriber = by_prescriber["id"].as_str().unwrap().to_owned();
+    app.diagnose(&ml.member.token, &by_prescriber).await;
+    app.candidate(&aci.member.token, candidate_body("lina@example.fr", 4))
+        .await;
+    let own = candidate_token(&app, &ml.member.token, &by_prescriber, "lina@example.fr").await;
     app.outbox_settled().await;
     let before = app.snapshot();
     declare(&app, &geiq.member.token, hire_body(&known))
@@ -284,6 +297,13 @@ async fn only_an_iae_structure_declares_a_hire_of_an_eligible_candidate_it_knows
     declare(&app, &aci.member.token, hire_body(undiagnosed))
         .await
         .problem(422, "eligibility_not_valid");
+    // Item 4: a prescriber's diagnosis is for the application that prescriber sends.
+    declare(&app, &aci.member.token, hire_body(&by_prescriber))
+        .await
+        .problem(422, "eligibility_not_valid");
+    declare(&app, &own, hire_body(&by_prescriber))
+        .await
+        .problem(403, "forbidden");
     let dates = declare(
         &app,
         &aci.member.token,

@@ -8,10 +8,12 @@ use anyhow::{ensure, Context, Result};
 use serde_json::json;
 use tremplin_tests::{candidate_body, nir, TestApp};
 
+use std::time::{Duration, Instant};
+
 use crate::webdriver::Session;
 use crate::{
-    check_page, click, log_in, screenshot, screenshots, set_value, shown, sign_out, text_of, texts,
-    type_in, wait_page, wait_shown, wait_text, wait_text_containing,
+    check_page, click, log_in, screenshot, screenshots, shown, sign_out, text_of, texts, type_in,
+    wait_page, wait_shown, wait_text, wait_text_containing, WAIT,
 };
 
 /// The app's pinned day (a Monday): the hire starts on it, the PASS ends 729 days later.
@@ -169,15 +171,15 @@ fn accept(session: &Session, fixture: &Fixture) -> Result<()> {
         "the accept toggle is not expanded"
     );
     let start = session.find("#accepter-hiring_start_at")?;
-    ensure!(
-        session
-            .property(&start, "value")?
-            .as_str()
-            .is_some_and(|v| v.len() == 10),
-        "no default start date"
-    );
-    // The app's day, not the browser's.
-    set_value(session, "#accepter-hiring_start_at", TODAY)?;
+    // The start defaults to the app's day (pinned), not the browser's.
+    let deadline = Instant::now() + WAIT;
+    while session.property(&start, "value")?.as_str() != Some(TODAY) {
+        ensure!(
+            Instant::now() < deadline,
+            "the start date is not the app's day"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
     check_page(session, "candidature.html (accept form)")?;
     screenshot(session, "decision-accepter.png")?;
     click(session, "#accepter button[type=submit]")?;
@@ -270,7 +272,7 @@ fn pass_page(session: &Session, fixture: &Fixture) -> Result<()> {
     ensure!(!texts(session, "#historique li")?.is_empty(), "no history");
     ensure!(
         session.attribute(&session.find("#retour")?, "href")?
-            == Some(format!("/candidature.html?id={}", fixture.hired)),
+            == Some("/candidatures.html".to_owned()),
         "back link"
     );
     ensure!(shown(session, "#imprimer")?, "no print button");
