@@ -116,14 +116,21 @@ def candidate(email, serial):
     }
 
 
-def apply_fixtures(url, prescriber, aci_org, aci_job):
-    """Ids for the apply operations: a candidate the Mission locale knows, with a diagnosis and an
-    application to the ACI carrying a CV (getApplication, getApplicationCv); a second candidate
-    and an unattached CV for the applications the fuzzer sends (hooks.py puts their ids in the
-    bodies)."""
+def apply_fixtures(url, prescriber, aci, aci_org, aci_job):
+    """Ids for the apply and decide operations: a candidate the Mission locale knows, with a
+    diagnosis and an application to the ACI carrying a CV (getApplication, getApplicationCv, and
+    the ACI's decisions on it); a second candidate and an unattached CV for the applications the
+    fuzzer sends (hooks.py puts their ids in the bodies); a third one the ACI hired, with the PASS
+    it got (getPass, checkPass, listCandidatePasses)."""
     first = call(f"{url}/api/v1/candidates", "POST", candidate("fuzz.premiere@example.fr", 1), prescriber)
     diagnosis = {"grid": {axis: 2 for axis in GRID_AXES}, "situation": "Sans emploi depuis deux ans."}
     call(f"{url}/api/v1/candidates/{first['id']}/diagnoses", "POST", diagnosis, prescriber)
+    hired = call(f"{url}/api/v1/candidates", "POST", candidate("fuzz.embauchee@example.fr", 3), prescriber)
+    call(f"{url}/api/v1/candidates/{hired['id']}/diagnoses", "POST", diagnosis, prescriber)
+    sent = call(f"{url}/api/v1/applications", "POST", {"structure_id": aci_org, "candidate_id": hired["id"],
+                "job_ids": [aci_job], "message": "Disponible tout de suite.", "diagnosis_shared": True}, prescriber)
+    today = call(f"{url}/api/v1/health")["today"]
+    accepted = call(f"{url}/api/v1/applications/{sent['id']}/accept", "POST", {"hiring_start_at": today}, aci)
     cv = call(f"{url}/api/v1/cvs", "POST", token=prescriber, pdf=PDF)
     body = {"structure_id": aci_org, "candidate_id": first["id"], "job_ids": [aci_job],
             "message": "Motivée, disponible tout de suite.", "diagnosis_shared": True, "cv_id": cv["id"]}
@@ -131,6 +138,8 @@ def apply_fixtures(url, prescriber, aci_org, aci_job):
     second = call(f"{url}/api/v1/candidates", "POST", candidate("fuzz.seconde@example.fr", 2), prescriber)
     spare = call(f"{url}/api/v1/cvs", "POST", token=prescriber, pdf=PDF)
     return {
+        "TREMPLIN_FUZZ_HIRED_CANDIDATE": hired["id"],
+        "TREMPLIN_FUZZ_PASS": accepted["pass"]["number"],
         "TREMPLIN_FUZZ_CANDIDATE": first["id"],
         "TREMPLIN_FUZZ_APPLICATION": application["id"],
         "TREMPLIN_FUZZ_SEND_CANDIDATE": second["id"],
@@ -162,7 +171,7 @@ def fixtures(url):
     env["TREMPLIN_FUZZ_ACI_JOB"] = card["jobs"][0]["id"]
     logout = call(f"{url}/api/v1/auth/token", "POST", {"email": "ei@demo.tremplin.fr", "password": PASSWORD})
     env["TREMPLIN_FUZZ_LOGOUT_TOKEN"] = logout["token"]
-    env.update(apply_fixtures(url, token("prescripteur"), people["aci"][2], env["TREMPLIN_FUZZ_ACI_JOB"]))
+    env.update(apply_fixtures(url, token("prescripteur"), token("aci"), people["aci"][2], env["TREMPLIN_FUZZ_ACI_JOB"]))
     # The demo candidate's own account (no membership): the candidate's side of the apply operations.
     session = call(f"{url}/api/v1/auth/token", "POST", {"email": CANDIDATE, "password": PASSWORD})
     env["TREMPLIN_FUZZ_CANDIDATE_TOKEN"] = session["token"]

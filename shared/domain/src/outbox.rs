@@ -16,6 +16,20 @@ pub const LEASE_SECONDS: i64 = 120;
 /// request stays short.
 pub const DELIVERY_BATCH: i64 = 20;
 
+/// The most characters a subject holds (the outbox table's CHECK; what mail clients show).
+pub const SUBJECT_MAX_CHARS: usize = 255;
+
+/// A subject within [`SUBJECT_MAX_CHARS`]: the names in it (a structure's, each within its own
+/// limit) may make it longer; it is then cut with an ellipsis.
+pub fn subject_line(subject: &str) -> std::borrow::Cow<'_, str> {
+    if subject.chars().count() <= SUBJECT_MAX_CHARS {
+        return subject.into();
+    }
+    let mut cut: String = subject.chars().take(SUBJECT_MAX_CHARS - 1).collect();
+    cut.push('…');
+    cut.into()
+}
+
 /// What to do with a message after a failed try number `attempts` (1 for the first try).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AfterFailure {
@@ -63,5 +77,18 @@ mod tests {
             after_failure(i64::MIN, 0),
             AfterFailure::RetryAt(60)
         ));
+    }
+
+    #[test]
+    fn a_long_subject_is_cut_to_255_characters_with_an_ellipsis() {
+        assert_eq!(
+            subject_line("Candidature : Acceptée"),
+            "Candidature : Acceptée"
+        );
+        let long = format!("Candidature auprès de {} : Acceptée", "é".repeat(300));
+        let cut = subject_line(&long);
+        assert_eq!(cut.chars().count(), SUBJECT_MAX_CHARS);
+        assert!(cut.ends_with('…') && cut.starts_with("Candidature auprès de éé"));
+        assert_eq!(subject_line(&"a".repeat(255)).chars().count(), 255);
     }
 }

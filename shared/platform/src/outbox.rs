@@ -84,7 +84,7 @@ pub fn queue(
             organization_id,
             kind: message.kind,
             recipient: message.to.as_str(),
-            subject: message.subject,
+            subject: &outbox::subject_line(message.subject),
             body_text: message.text,
             lease: lease
                 .as_ref()
