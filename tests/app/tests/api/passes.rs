@@ -4,7 +4,7 @@
 //! view; a hire an IAE structure declares without an application.
 
 use serde_json::{json, Value};
-use tremplin_tests::{candidate_body, invitation_code, TestApp, PASSWORD};
+use tremplin_tests::{candidate_body, invitation_code, join_all, TestApp, PASSWORD};
 
 use super::decisions::{accept_body, decide, end_authorization, self_diagnose, sent, TODAY};
 
@@ -323,4 +323,28 @@ async fn only_an_iae_structure_declares_a_hire_of_an_eligible_candidate_it_knows
     .await
     .problem(400, "invalid_body");
     assert_eq!(app.snapshot(), before, "nothing written");
+}
+
+#[tokio::test]
+async fn r_apply_9_two_racing_declarations_of_one_hire_give_one_application_and_one_pass() {
+    let app = TestApp::spawn_with(&[("today", TODAY)]).await;
+    let aci = app.organization("structure", "ACI", None).await;
+    let candidate = self_prescribed(&app, &aci, "paul@example.fr", 2).await;
+    let racing = (0..2)
+        .map(|_| {
+            app.post("/api/v1/hires")
+                .bearer(&aci.member.token)
+                .json(hire_body(&candidate))
+                .spawn()
+        })
+        .collect();
+    let mut statuses: Vec<u16> = join_all(racing).await.iter().map(|r| r.status).collect();
+    statuses.sort();
+    assert_eq!(
+        statuses,
+        [201, 409],
+        "the second finds the first's application"
+    );
+    assert_eq!(app.count("applications"), 1);
+    assert_eq!(app.count("passes"), 1);
 }
