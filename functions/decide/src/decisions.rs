@@ -120,18 +120,16 @@ pub fn refuse(ctx: &Ctx) -> Result<Response, Error> {
         application::required_text(&body.answer, "invalid_answer", "La réponse au candidat")
             .map_err(|invalid| errors.insert("answer".into(), vec![invalid.message]))
             .ok();
-    let optional = |text: &Option<String>, field: &str, what: &str, errors: &mut FieldErrors| {
-        text.as_deref()
-            .filter(|t| !t.trim().is_empty())
-            .and_then(|t| {
-                application::required_text(t, "invalid_text", what)
-                    .map_err(|invalid| errors.insert(field.into(), vec![invalid.message]))
-                    .ok()
-            })
-    };
-    let comment = optional(&body.comment, "comment", "Le commentaire", &mut errors);
-    let to_prescriber = optional(
-        &body.answer_to_prescriber,
+    let comment = optional_text(
+        body.comment.as_deref(),
+        "invalid_text",
+        "comment",
+        "Le commentaire",
+        &mut errors,
+    );
+    let to_prescriber = optional_text(
+        body.answer_to_prescriber.as_deref(),
+        "invalid_text",
         "answer_to_prescriber",
         "La réponse au prescripteur",
         &mut errors,
@@ -193,11 +191,13 @@ impl HireTerms {
         };
         let start = date(start, "hiring_start_at");
         let end = end.map(|v| date(v, "hiring_end_at"));
-        let answer = answer.filter(|t| !t.trim().is_empty()).and_then(|t| {
-            application::required_text(t, "invalid_answer", "La réponse au candidat")
-                .map_err(|invalid| errors.insert("answer".into(), vec![invalid.message]))
-                .ok()
-        });
+        let answer = optional_text(
+            answer,
+            "invalid_answer",
+            "answer",
+            "La réponse au candidat",
+            &mut errors,
+        );
         let (Some(start), true) = (start, errors.is_empty()) else {
             return Err(Error::fields(errors));
         };
@@ -275,6 +275,22 @@ pub fn cancel(ctx: &Ctx) -> Result<Response, Error> {
             change: Change::HireCancelled,
             pass: None,
         })
+    })
+}
+
+/// An optional text field: blank is absent; otherwise the rules of a required text, its error
+/// under `field`.
+fn optional_text(
+    text: Option<&str>,
+    code: &'static str,
+    field: &str,
+    what: &str,
+    errors: &mut FieldErrors,
+) -> Option<String> {
+    text.filter(|t| !t.trim().is_empty()).and_then(|t| {
+        application::required_text(t, code, what)
+            .map_err(|invalid| errors.insert(field.into(), vec![invalid.message]))
+            .ok()
     })
 }
 
