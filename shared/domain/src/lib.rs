@@ -54,8 +54,10 @@ pub mod outbox;
 pub mod page;
 pub mod pass;
 pub mod pass_number;
+pub mod prolongation;
 pub mod search;
 pub mod siret;
+pub mod suspension;
 pub mod text;
 pub mod throttle;
 
