@@ -17,7 +17,7 @@ use tremplin_platform::repo::applications::{
 use tremplin_platform::repo::candidates::{self, StoredCandidate};
 use tremplin_platform::repo::diagnoses::{self, Diagnosis};
 use tremplin_platform::repo::organizations::{self, Listing};
-use tremplin_platform::repo::{cvs, directory_index, jobs};
+use tremplin_platform::repo::{cvs, directory_index, jobs, passes};
 use tremplin_platform::{json, Ctx, Response};
 
 use crate::diagnoses as diagnosis_views;
@@ -336,7 +336,6 @@ fn view(
     let decision = repo::decision(db, &a.id)?;
     let for_candidate = side == Side::Candidate;
     let (hired, refused) = (a.state == State::Accepted, a.state == State::Refused);
-    let pass = decision.pass.as_ref().map(|p| &p.pass).filter(|_| sees_nir);
     let outcome = decision
         .pass_status
         .as_deref()
@@ -355,8 +354,12 @@ fn view(
         "pass_status": outcome.as_ref().map(PassOutcome::code),
         "pass_status_text": outcome.as_ref().map(PassOutcome::text),
     });
-    // No suspension yet: they come with their workflow (R-SUSP-*).
-    value["pass"] = json!(pass.map(|p| p.summary(ctx.clock.today(), &[])));
+    value["pass"] = json!(decision
+        .pass
+        .as_ref()
+        .filter(|_| sees_nir)
+        .map(|p| passes::summary(db, p, ctx.clock.today()))
+        .transpose()?);
     value["actions"] = json!(if side == Side::Structure {
         buttons(a.state)
     } else {

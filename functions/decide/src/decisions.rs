@@ -5,18 +5,19 @@
 
 use serde::Deserialize;
 use serde_json::{json, Value};
-use tremplin_domain::application::{self, SenderKind, State};
+use tremplin_domain::application::{self, optional_text, SenderKind, State};
 use tremplin_domain::decision::{buttons, Action, HiringDates, RefusalReason, OBSOLETED_BY_A_HIRE};
 use tremplin_domain::eligibility::AuthorKind;
 use tremplin_domain::organization::Category;
 use tremplin_domain::pass::{self, Employer, PassEvent, PassOutcome, Vouchers};
+use tremplin_domain::suspension;
 use tremplin_domain::{Date, Error, FieldErrors};
 use tremplin_platform::db::Db;
 use tremplin_platform::ids::new_id;
 use tremplin_platform::repo::applications::{self as repo, Application, Change, DecisionRecord};
-use tremplin_platform::repo::diagnoses;
 use tremplin_platform::repo::organizations::{self, Organization};
 use tremplin_platform::repo::passes::{self, StoredPass};
+use tremplin_platform::repo::{diagnoses, suspensions};
 use tremplin_platform::{json, Ctx, Response};
 
 use crate::notify;
@@ -278,22 +279,6 @@ pub fn cancel(ctx: &Ctx) -> Result<Response, Error> {
     })
 }
 
-/// An optional text field: blank is absent; otherwise the rules of a required text, its error
-/// under `field`.
-fn optional_text(
-    text: Option<&str>,
-    code: &'static str,
-    field: &str,
-    what: &str,
-    errors: &mut FieldErrors,
-) -> Option<String> {
-    text.filter(|t| !t.trim().is_empty()).and_then(|t| {
-        application::required_text(t, code, what)
-            .map_err(|invalid| errors.insert(field.into(), vec![invalid.message]))
-            .ok()
-    })
-}
-
 fn answer_text(text: &str, field: &str) -> Result<String, Error> {
     application::required_text(text, "invalid_answer", "La réponse au candidat").map_err(
         |invalid| {
@@ -380,12 +365,7 @@ pub fn transition(
         Change::StateOnly | Change::HireCancelled => None,
     };
     notify::decided(ctx, db, application, to, record)?;
-    Ok(answer(
-        application,
-        to,
-        effect.pass.as_ref(),
-        ctx.clock.today(),
-    ))
+    answer(db, application, to, effect.pass.as_ref(), ctx.clock.today())
 }
 
 /// R-APPLY-7 then R-PASS-2..9: the PASS the hire uses, if any, and why.
@@ -458,9 +438,18 @@ fn hire_pass(
                 kept.pass.dates = *dates;
                 PassEvent::Moved
             };
+            end_running_suspension(ctx, db, structure, application, &mut kept, hire_start)?;
             (kept, event)
         }
         PassOutcome::NotIae | PassOutcome::InPrison => return Ok((None, outcome)),
+    };
+    // The answer's text gives the PASS's dates after the hire (R-SUSP-6 may have moved the end).
+    let outcome = match outcome {
+        PassOutcome::Reuse { number, .. } => PassOutcome::Reuse {
+            number,
+            dates: stored.pass.dates,
+        },
+        other => other,
     };
     // The PASS's history (R-PASS-10's view) is its audit rows.
     let dates = stored.pass.dates;
@@ -477,14 +466,48 @@ fn hire_pass(
     Ok((Some(stored), outcome))
 }
 
+/// R-SUSP-6: a new hire on the PASS ends the suspension in progress the day before it starts
+/// (deletes it if it started that day); the PASS end follows, and its history records it.
+fn end_running_suspension(
+    ctx: &Ctx,
+    db: &Db,
+    structure: &Organization,
+    application: &Application,
+    kept: &mut StoredPass,
+    hire_start: Date,
+) -> Result<(), Error> {
+    let existing = suspensions::dates_of_pass(db, &kept.id)?;
+    let Some((suspension_id, effect)) =
+        suspension::cut_by_hire(&kept.pass, &existing, hire_start, ctx.clock.today())
+    else {
+        return Ok(());
+    };
+    let now = ctx.clock.now_rfc3339();
+    suspensions::set_dates(db, &suspension_id, effect.suspension, &now, ctx.actor_id())?;
+    passes::set_end(db, &kept.id, effect.pass.end())?;
+    kept.pass.dates = effect.pass;
+    let details = json!({"suspension_id": suspension_id, "application_id": application.id,
+        "start_at": effect.suspension.map(|d| d.start()), "end_at": effect.suspension.map(|d| d.end()),
+        "pass_end_at": effect.pass.end()});
+    ctx.audit(
+        db,
+        Some(&structure.id),
+        PassEvent::SuspensionCutByHire.as_str(),
+        "pass",
+        &kept.id,
+        details,
+    )
+}
+
 /// The decision's answer: the new state, the buttons the table allows from it and, after an
 /// accept, the PASS (`null` with the reason when there is none).
 fn answer(
+    db: &Db,
     application: &Application,
     to: State,
     pass: Option<&(Option<StoredPass>, PassOutcome)>,
     today: Date,
-) -> Value {
+) -> Result<Value, Error> {
     let mut value = json!({
         "id": application.id,
         "state": to.as_str(),
@@ -492,10 +515,12 @@ fn answer(
         "actions": buttons(to),
     });
     if let Some((stored, outcome)) = pass {
-        // A PASS just issued or reused has no suspension yet that covers today.
-        value["pass"] = json!(stored.as_ref().map(|p| p.pass.summary(today, &[])));
+        value["pass"] = json!(stored
+            .as_ref()
+            .map(|p| passes::summary(db, p, today))
+            .transpose()?);
         value["pass_status"] = json!(outcome.code());
         value["pass_status_text"] = json!(outcome.text());
     }
-    value
+    Ok(value)
 }

@@ -5,10 +5,11 @@
 //! A cancelled PASS (R-PASS-7) is gone: 404, its number only stays taken.
 
 use serde_json::json;
-use tremplin_domain::{Error, PassNumber};
-use tremplin_platform::party::{self, sees_nir, Party};
-use tremplin_platform::repo::candidates;
+use tremplin_domain::Error;
+use tremplin_platform::party::{self, entitlement, Entitlement};
+use tremplin_platform::pass_acts;
 use tremplin_platform::repo::passes::{self, StoredPass};
+use tremplin_platform::repo::{candidates, prolongations, suspensions};
 use tremplin_platform::{json, Ctx, Response};
 
 /// `GET /api/v1/passes/{number}`: the full record at the clock's date, with its hires and its
@@ -35,10 +36,12 @@ pub fn read(ctx: &Ctx) -> Result<Response, Error> {
                 "action": line.event.as_str(),
                 "label": line.event.label(),
                 "organization": line.organization.map(|(id, name)| json!({"id": id, "name": name})),
+                "details": line.details,
             })
         })
         .collect();
-    let mut value = json!(stored.pass.summary(ctx.clock.today(), &[]));
+    let today = ctx.clock.today();
+    let mut value = json!(passes::summary(db, &stored, today)?);
     value["candidate"] = json!({
         "id": candidate.id,
         "title": c.title.as_str(),
@@ -47,8 +50,50 @@ pub fn read(ctx: &Ctx) -> Result<Response, Error> {
         "birthdate": c.birthdate,
     });
     value["hires"] = json!(passes::hires(db, &stored.id)?);
-    value["suspensions"] = json!([]);
-    value["prolongations"] = json!([]);
+    value["suspensions"] = json!(suspensions::of_pass(db, &stored.id)?
+        .iter()
+        .map(|s| json!({
+            "id": s.suspension.id,
+            "start_at": s.suspension.dates.start(),
+            "end_at": s.suspension.dates.end(),
+            "reason": s.reason.code,
+            "reason_label": s.reason.label,
+            "explanation": s.explanation,
+            "organization": {"id": s.organization.0, "name": s.organization.1},
+            "created_at": s.created_at,
+            "updated_at": s.updated_at,
+            "in_progress": s.suspension.in_progress(today),
+        }))
+        .collect::<Vec<_>>());
+    value["prolongations"] = json!(prolongations::granted_of_pass(db, &stored.id)?
+        .iter()
+        .map(|p| json!({
+            "id": p.id,
+            "start_at": p.dates.start(),
+            "end_at": p.dates.end(),
+            "reason": p.rule.reason,
+            "reason_label": p.rule.label,
+            "explanation": p.explanation,
+            "structure": {"id": p.structure.0, "name": p.structure.1},
+            "request_id": p.request_id,
+            "created_at": p.created_at,
+        }))
+        .collect::<Vec<_>>());
+    value["prolongation_requests"] = json!(prolongations::requests_of_pass(db, &stored.id)?
+        .iter()
+        .map(|r| json!({
+            "id": r.id,
+            "state": r.state.as_str(),
+            "state_label": r.state.label(),
+            "reason": r.rule.reason,
+            "reason_label": r.rule.label,
+            "start_at": r.dates.start(),
+            "end_at": r.dates.end(),
+            "prescriber_organization": {"id": r.prescriber.0, "name": r.prescriber.1},
+            "created_at": r.created_at,
+            "decided_at": r.decided_at,
+        }))
+        .collect::<Vec<_>>());
     value["history"] = json!(history);
     json(200, &value)
 }
@@ -57,7 +102,7 @@ pub fn read(ctx: &Ctx) -> Result<Response, Error> {
 /// someone shows them.
 pub fn check(ctx: &Ctx) -> Result<Response, Error> {
     let stored = by_number(ctx)?;
-    let summary = stored.pass.summary(ctx.clock.today(), &[]);
+    let summary = passes::summary(ctx.db()?, &stored, ctx.clock.today())?;
     json(
         200,
         &json!({
@@ -85,40 +130,14 @@ pub fn of_candidate(ctx: &Ctx) -> Result<Response, Error> {
         }
         Entitlement::Stranger => return Err(Error::not_found()),
     }
-    let today = ctx.clock.today();
-    let results: Vec<_> = passes::of_candidate(ctx.db()?, candidate_id)?
+    let (db, today) = (ctx.db()?, ctx.clock.today());
+    let results = passes::of_candidate(db, candidate_id)?
         .iter()
-        .map(|p| p.pass.summary(today, &[]))
-        .collect();
+        .map(|p| passes::summary(db, p, today))
+        .collect::<Result<Vec<_>, Error>>()?;
     json(200, &json!({ "results": results }))
 }
 
 fn by_number(ctx: &Ctx) -> Result<StoredPass, Error> {
-    let number = PassNumber::parse(ctx.param("number"))
-        .map_err(|invalid| Error::query("number", invalid))?;
-    passes::find_by_number(ctx.db()?, &number)?.ok_or_else(Error::not_found)
-}
-
-/// What R-PASS-10 gives the caller over a candidate's PASS.
-enum Entitlement {
-    Entitled,
-    /// An organization that knows the candidate (R-CAND-6) without the right to their PASS.
-    KnowsTheCandidate,
-    Stranger,
-}
-
-fn entitlement(ctx: &Ctx, party: &Party<'_>, candidate_id: &str) -> Result<Entitlement, Error> {
-    Ok(match party {
-        Party::Candidate { record, .. } => match record {
-            Some(own) if own.id == candidate_id => Entitlement::Entitled,
-            _ => Entitlement::Stranger,
-        },
-        Party::Professional { organization, .. } => {
-            match candidates::contact(ctx.db()?, candidate_id, &organization.id)? {
-                Some(contact) if sees_nir(ctx, organization, contact) => Entitlement::Entitled,
-                Some(_) => Entitlement::KnowsTheCandidate,
-                None => Entitlement::Stranger,
-            }
-        }
-    })
+    pass_acts::by_number(ctx)?.ok_or_else(Error::not_found)
 }

@@ -1,13 +1,29 @@
-//! `suspend`: suspensions of a PASS IAE (R-SUSP-*).
-//!
-//! The component owns its routes in `spin.toml` from the foundation on; its endpoints land with
-//! the issue of its workflow. Until then every path answers a 404 problem, like any unknown path.
+//! `suspend`: suspensions of a PASS IAE (R-SUSP-1..5). R-SUSP-6 (a re-hire ends one) runs in
+//! the accept, in `decide`.
 
-use spin_sdk::http::{IncomingRequest, ResponseOutparam};
+mod suspensions;
+
+use spin_sdk::http::{IncomingRequest, Method, ResponseOutparam};
 use spin_sdk::http_component;
-use tremplin_platform::{serve, Route};
+use tremplin_platform::{route, serve, Route};
 
-const ROUTES: &[Route] = &[];
+const ROUTES: &[Route] = &[
+    route(
+        Method::Post,
+        "/api/v1/passes/:number/suspensions",
+        suspensions::create,
+    ),
+    route(
+        Method::Patch,
+        "/api/v1/suspensions/:id",
+        suspensions::update,
+    ),
+    route(
+        Method::Delete,
+        "/api/v1/suspensions/:id",
+        suspensions::delete,
+    ),
+];
 
 #[http_component]
 async fn handle(request: IncomingRequest, response_out: ResponseOutparam) {

@@ -175,6 +175,22 @@ pub fn required_text(text: &str, code: &'static str, what: &str) -> Result<Strin
     Ok(text.to_owned())
 }
 
+/// An optional text field: blank is absent; otherwise the rules of a required text, its error
+/// under `field`.
+pub fn optional_text(
+    text: Option<&str>,
+    code: &'static str,
+    field: &str,
+    what: &str,
+    errors: &mut FieldErrors,
+) -> Option<String> {
+    text.filter(|t| !t.trim().is_empty()).and_then(|t| {
+        required_text(t, code, what)
+            .map_err(|invalid| errors.insert(field.into(), vec![invalid.message]))
+            .ok()
+    })
+}
+
 /// R-APPLY-3: within 24 hours of the previous application to the same structure, a new one is
 /// refused.
 pub const DUPLICATE_WINDOW_SECONDS: i64 = 24 * 3600;

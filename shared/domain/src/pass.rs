@@ -136,14 +136,38 @@ pub enum PassEvent {
     Moved,
     /// R-PASS-7: its last hire was cancelled.
     Cancelled,
+    /// R-SUSP-4: suspended (the end moves later).
+    Suspended,
+    /// R-SUSP-5: a suspension's end changed.
+    SuspensionEdited,
+    /// R-SUSP-5: back at work before the suspension's end.
+    SuspensionEnded,
+    /// R-SUSP-5: a suspension deleted (the end moves back).
+    SuspensionDeleted,
+    /// R-SUSP-6: a new hire ended the suspension in progress.
+    SuspensionCutByHire,
+    /// R-PROL-2: prolonged, directly or on a granted request.
+    Prolonged,
+    /// R-PROL-4: a prolongation asked of an authorized prescriber.
+    ProlongationRequested,
+    /// R-PROL-4: the request denied.
+    ProlongationDenied,
 }
 
 impl PassEvent {
-    const ALL: [PassEvent; 4] = [
+    const ALL: [PassEvent; 12] = [
         PassEvent::Issued,
         PassEvent::Reused,
         PassEvent::Moved,
         PassEvent::Cancelled,
+        PassEvent::Suspended,
+        PassEvent::SuspensionEdited,
+        PassEvent::SuspensionEnded,
+        PassEvent::SuspensionDeleted,
+        PassEvent::SuspensionCutByHire,
+        PassEvent::Prolonged,
+        PassEvent::ProlongationRequested,
+        PassEvent::ProlongationDenied,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -152,6 +176,14 @@ impl PassEvent {
             PassEvent::Reused => "reuse_pass",
             PassEvent::Moved => "move_pass",
             PassEvent::Cancelled => "cancel_pass",
+            PassEvent::Suspended => "suspend_pass",
+            PassEvent::SuspensionEdited => "edit_suspension",
+            PassEvent::SuspensionEnded => "end_suspension",
+            PassEvent::SuspensionDeleted => "delete_suspension",
+            PassEvent::SuspensionCutByHire => "cut_suspension",
+            PassEvent::Prolonged => "prolong_pass",
+            PassEvent::ProlongationRequested => "request_prolongation",
+            PassEvent::ProlongationDenied => "deny_prolongation",
         }
     }
 
@@ -161,6 +193,16 @@ impl PassEvent {
             PassEvent::Reused => "PASS IAE repris pour une nouvelle embauche",
             PassEvent::Moved => "Dates avancées au début de l'embauche (R-PASS-4)",
             PassEvent::Cancelled => "PASS IAE annulé avec son embauche (R-PASS-7)",
+            PassEvent::Suspended => "PASS IAE suspendu",
+            PassEvent::SuspensionEdited => "Fin de la suspension modifiée",
+            PassEvent::SuspensionEnded => "Suspension terminée par la reprise du travail",
+            PassEvent::SuspensionDeleted => "Suspension supprimée",
+            PassEvent::SuspensionCutByHire => {
+                "Suspension terminée par une nouvelle embauche (R-SUSP-6)"
+            }
+            PassEvent::Prolonged => "PASS IAE prolongé",
+            PassEvent::ProlongationRequested => "Prolongation demandée à un prescripteur habilité",
+            PassEvent::ProlongationDenied => "Demande de prolongation refusée",
         }
     }
 

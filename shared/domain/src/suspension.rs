@@ -267,7 +267,7 @@ pub fn create(
     })
 }
 
-fn in_progress<'a>(suspension: &'a Suspension, today: Date) -> Result<&'a Suspension, Error> {
+fn in_progress(suspension: &Suspension, today: Date) -> Result<&Suspension, Error> {
     if suspension.in_progress(today) {
         Ok(suspension)
     } else {
@@ -527,7 +527,7 @@ mod tests {
         let s = suspension("s1", "2026-03-01", "2026-03-31");
         // The PASS end already carries the suspension's 30 days.
         let p = pass("2025-01-01", "2027-01-30");
-        let longer = edit_end(&p, &s, &[s.clone()], d("2026-04-10"), today).unwrap();
+        let longer = edit_end(&p, &s, std::slice::from_ref(&s), d("2026-04-10"), today).unwrap();
         assert_eq!(longer.pass.end(), d("2027-02-09"));
         let early = end_early(&p, &s, d("2026-03-11"), today).unwrap();
         assert_eq!(early.suspension.unwrap().end(), d("2026-03-10"));

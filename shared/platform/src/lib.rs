@@ -11,6 +11,8 @@ pub mod ids;
 pub mod migrations;
 pub mod outbox;
 pub mod party;
+pub mod pass_acts;
+pub mod prolongation_notices;
 pub mod repo;
 pub mod throttle;
 

@@ -53,6 +53,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "pass_history",
         include_str!("../migrations/0010_pass_history.sql"),
     ),
+    (
+        11,
+        "suspensions_and_prolongations",
+        include_str!("../migrations/0011_suspensions_and_prolongations.sql"),
+    ),
 ];
 
 pub const LATEST_VERSION: i64 = MIGRATIONS[MIGRATIONS.len() - 1].0;

@@ -140,16 +140,25 @@ impl<'a> OncePerAddress<'a> {
     }
 }
 
-/// Claims a batch of due messages for this request (the delivery endpoint): they are sent once
-/// its answer is. Returns how many were claimed.
-pub fn claim_due(ctx: &Ctx) -> Result<usize, Error> {
-    if email_api()?.is_none() {
-        return Ok(0);
-    }
-    let token = ctx.delivery_lease()?;
-    let now = ctx.clock.now_unix();
-    ctx.db()?
-        .transaction(|db| repo::claim_due(db, &token, now, now + LEASE_SECONDS))
+/// The scheduled delivery's one transaction: `queue` adds the messages that fall due with time
+/// (R-PROL-4's reminders), then a batch of due messages is claimed for this request; they are
+/// sent once its answer is. Returns how many were queued and how many claimed.
+pub fn claim_due(
+    ctx: &Ctx,
+    queue: impl FnOnce(&Db) -> Result<usize, Error>,
+) -> Result<(usize, usize), Error> {
+    ctx.db()?.transaction(|db| {
+        let queued = queue(db)?;
+        if email_api()?.is_none() {
+            return Ok((queued, 0));
+        }
+        let token = ctx.delivery_lease()?;
+        let now = ctx.clock.now_unix();
+        Ok((
+            queued,
+            repo::claim_due(db, &token, now, now + LEASE_SECONDS)?,
+        ))
+    })
 }
 
 /// Sends what this request holds, then records every outcome in one transaction. Runs after the

@@ -86,3 +86,28 @@ pub fn sees_nir(ctx: &Ctx, organization: &Organization, entitled_by_application:
         && (organization.kind.category() != Category::Prescriber
             || organization.is_authorized(ctx.clock.today()))
 }
+
+/// What R-PASS-10 gives the caller over a candidate's PASS.
+pub enum Entitlement {
+    Entitled,
+    /// An organization that knows the candidate (R-CAND-6) without the right to their PASS.
+    KnowsTheCandidate,
+    Stranger,
+}
+
+/// R-PASS-10 for `party` over the candidate `candidate_id`'s PASS, today.
+pub fn entitlement(ctx: &Ctx, party: &Party<'_>, candidate_id: &str) -> Result<Entitlement, Error> {
+    Ok(match party {
+        Party::Candidate { record, .. } => match record {
+            Some(own) if own.id == candidate_id => Entitlement::Entitled,
+            _ => Entitlement::Stranger,
+        },
+        Party::Professional { organization, .. } => {
+            match candidates::contact(ctx.db()?, candidate_id, &organization.id)? {
+                Some(contact) if sees_nir(ctx, organization, contact) => Entitlement::Entitled,
+                Some(_) => Entitlement::KnowsTheCandidate,
+                None => Entitlement::Stranger,
+            }
+        }
+    })
+}

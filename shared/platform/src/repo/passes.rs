@@ -3,7 +3,7 @@
 
 use crate::db::{int, opt_text, text, unreadable, Db, Row};
 use tremplin_domain::organization::shown_name;
-use tremplin_domain::pass::{Pass, PassEvent};
+use tremplin_domain::pass::{Pass, PassEvent, PassSummary};
 use tremplin_domain::{Date, DateRange, Error, PassNumber};
 
 const HIGHEST_COUNTER: &str = "SELECT COALESCE(MAX(counter), 0) AS n FROM passes";
@@ -15,6 +15,8 @@ const LATEST_OF_CANDIDATE: &str = "SELECT id, number, candidate_id, start_at, en
 /// A cancelled PASS is gone for its readers (R-PASS-7); only its number stays taken.
 const BY_NUMBER: &str = "SELECT id, number, candidate_id, start_at, end_at FROM passes \
     WHERE number = ? AND cancelled_at IS NULL";
+const BY_ID: &str = "SELECT id, number, candidate_id, start_at, end_at FROM passes \
+    WHERE id = ? AND cancelled_at IS NULL";
 const OF_CANDIDATE: &str = "SELECT id, number, candidate_id, start_at, end_at FROM passes \
     WHERE candidate_id = ? AND cancelled_at IS NULL ORDER BY start_at DESC, counter DESC";
 /// The accepted applications that use the PASS (R-PASS-7), first hire first.
@@ -22,7 +24,7 @@ const HIRES: &str = "SELECT a.id, a.structure_id, s.name, s.brand, s.kind, a.hir
     a.hiring_end_at FROM applications a JOIN organizations s ON s.id = a.structure_id \
     WHERE a.pass_id = ? AND a.state = 'accepted' ORDER BY a.hiring_start_at, a.id";
 /// The PASS's history: its audit rows (index `audit_of_passes`, 0010), oldest first.
-const HISTORY: &str = "SELECT l.at, l.action, l.organization_id, o.name, o.brand \
+const HISTORY: &str = "SELECT l.at, l.action, l.details, l.organization_id, o.name, o.brand \
     FROM audit_log l LEFT JOIN organizations o ON o.id = l.organization_id \
     WHERE l.entity = 'pass' AND l.entity_id = ? ORDER BY l.id";
 const MOVE_DATES: &str = "UPDATE passes SET start_at = ?2, end_at = ?3 WHERE id = ?1";
@@ -69,6 +71,22 @@ pub fn find_by_number(db: &Db, number: &PassNumber) -> Result<Option<StoredPass>
         .transpose()
 }
 
+pub fn find(db: &Db, id: &str) -> Result<Option<StoredPass>, Error> {
+    db.query(BY_ID, &[text(id)])?
+        .first()
+        .map(|row| StoredPass::from_row(&row))
+        .transpose()
+}
+
+/// R-PASS-3/6: the PASS at `today`, its suspensions counted.
+pub fn summary(db: &Db, stored: &StoredPass, today: Date) -> Result<PassSummary, Error> {
+    let suspended: Vec<DateRange> = crate::repo::suspensions::dates_of_pass(db, &stored.id)?
+        .into_iter()
+        .map(|s| s.dates)
+        .collect();
+    Ok(stored.pass.summary(today, &suspended))
+}
+
 /// The candidate's PASS, newest first.
 pub fn of_candidate(db: &Db, candidate_id: &str) -> Result<Vec<StoredPass>, Error> {
     db.query(OF_CANDIDATE, &[text(candidate_id)])?
@@ -112,6 +130,8 @@ pub fn hires(db: &Db, pass_id: &str) -> Result<Vec<Hire>, Error> {
 pub struct HistoryLine {
     pub at: String,
     pub event: PassEvent,
+    /// The act's dates and reason, as its audit row holds them (never personal data).
+    pub details: serde_json::Value,
     pub organization: Option<(String, String)>,
 }
 
@@ -126,9 +146,12 @@ pub fn history(db: &Db, pass_id: &str) -> Result<Vec<HistoryLine>, Error> {
             }
             None => None,
         };
+        let details = serde_json::from_str(&row.text("details")?)
+            .map_err(|e| unreadable("audit_log.details", e))?;
         Ok(HistoryLine {
             at: row.text("at")?,
             event,
+            details,
             organization,
         })
     })
@@ -191,4 +214,11 @@ pub fn move_dates(db: &Db, id: &str, dates: DateRange) -> Result<(), Error> {
 /// R-PASS-7: the PASS no longer counts; its number stays taken.
 pub fn cancel(db: &Db, id: &str, now: &str) -> Result<(), Error> {
     Ok(db.execute(CANCEL, &[text(id), text(now)])?)
+}
+
+const SET_END: &str = "UPDATE passes SET end_at = ?2 WHERE id = ?1";
+
+/// R-SUSP-4, R-PROL-2: the PASS's new end, in the act's transaction.
+pub fn set_end(db: &Db, id: &str, end: Date) -> Result<(), Error> {
+    Ok(db.execute(SET_END, &[text(id), text(end.to_string())])?)
 }

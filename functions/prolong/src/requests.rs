@@ -1,0 +1,282 @@
+//! Prolongation requests (R-PROL-4): the structure and the prescriber organization list them;
+//! any member of that organization, while it is authorized, grants or denies one. A grant
+//! re-checks that the prolongation still starts on the PASS end and overlaps none: else 409,
+//! and the request stays pending.
+
+use serde::Deserialize;
+use serde_json::{json, Value};
+use tremplin_domain::application::required_text;
+use tremplin_domain::organization::Category;
+use tremplin_domain::page::LIST_PAGE_SIZES;
+use tremplin_domain::pass::PassEvent;
+use tremplin_domain::prolongation::{self, Denial, RequestState, DENY_REASONS, PROPOSED_ACTIONS};
+use tremplin_domain::{Error, FieldErrors};
+use tremplin_platform::db::Db;
+use tremplin_platform::ids::new_id;
+use tremplin_platform::pass_acts::{self, act, Plan};
+use tremplin_platform::repo::organizations::Organization;
+use tremplin_platform::repo::prolongations::{self as repo, Request, Side};
+use tremplin_platform::{json, prolongation_notices, Ctx, Response};
+
+use crate::prolongations::{Facts, Prolong};
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct Empty {}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DenyBody {
+    reason: String,
+    explanation: String,
+    #[serde(default)]
+    proposed_actions: Vec<String>,
+}
+
+fn label(table: &[(&'static str, &'static str)], code: &str) -> Value {
+    let label = table.iter().find(|(c, _)| *c == code).map(|(_, l)| *l);
+    json!({"code": code, "label": label})
+}
+
+fn to_json(request: &Request) -> Value {
+    json!({
+        "id": request.id,
+        "state": request.state.as_str(),
+        "state_label": request.state.label(),
+        "reason": request.rule.reason,
+        "reason_label": request.rule.label,
+        "start_at": request.dates.start(),
+        "end_at": request.dates.end(),
+        "explanation": request.explanation,
+        "pass": {"number": request.pass_number},
+        "candidate": {"id": request.candidate_id, "first_name": request.candidate_name.0,
+            "last_name": request.candidate_name.1},
+        "structure": {"id": request.structure.0, "name": request.structure.1},
+        "prescriber_organization": {"id": request.prescriber.0, "name": request.prescriber.1},
+        "assigned_to_email": request.assigned_to.1,
+        "created_at": request.created_at,
+        "reminders_sent": request.reminders_sent,
+        "decided_at": request.decided_at,
+        "deny_reason": request.deny_reason.as_deref().map(|c| label(DENY_REASONS, c)),
+        "deny_explanation": request.deny_explanation,
+        "proposed_actions": request.proposed_actions.iter().map(|c| label(PROPOSED_ACTIONS, c)).collect::<Vec<_>>(),
+    })
+}
+
+/// Whose requests the caller sees: a prescriber organization those addressed to it, a
+/// structure those it made.
+fn side(organization: &Organization) -> Result<Side<'_>, Error> {
+    match organization.kind.category() {
+        Category::Prescriber => Ok(Side::To(&organization.id)),
+        Category::Structure => Ok(Side::From(&organization.id)),
+        Category::Administration => Err(Error::forbidden()),
+    }
+}
+
+/// `GET /api/v1/prolongation-requests?state=`: newest first, paged.
+pub fn list(ctx: &Ctx) -> Result<Response, Error> {
+    let organization = ctx.actor()?.acting()?.organization;
+    let side = side(organization)?;
+    let state = ctx
+        .query_param("state")
+        .map(|s| RequestState::parse(&s))
+        .transpose()
+        .map_err(|invalid| Error::query("state", invalid))?;
+    let page = ctx.page(LIST_PAGE_SIZES)?;
+    let (requests, count) = repo::requests(
+        ctx.db()?,
+        side,
+        state,
+        i64::from(page.size()),
+        page.offset(),
+    )?;
+    let results: Vec<Value> = requests.iter().map(to_json).collect();
+    json(200, &page.envelope(&results, count))
+}
+
+/// The request of the route's `:id` for one of its two parties; 404 for anyone else.
+fn party_request(ctx: &Ctx) -> Result<(&Organization, Request), Error> {
+    let organization = ctx.actor()?.acting()?.organization;
+    let request = repo::find_request(ctx.db()?, ctx.param("id"))?
+        .filter(|r| r.prescriber.0 == organization.id || r.structure.0 == organization.id)
+        .ok_or_else(Error::not_found)?;
+    Ok((organization, request))
+}
+
+/// `GET /api/v1/prolongation-requests/{id}`.
+pub fn read(ctx: &Ctx) -> Result<Response, Error> {
+    let (_, request) = party_request(ctx)?;
+    json(200, &to_json(&request))
+}
+
+/// The deciding organization: the one asked, authorized today (R-PROL-4, R-ORG-4).
+fn decider(ctx: &Ctx) -> Result<(&Organization, Request), Error> {
+    let (organization, request) = party_request(ctx)?;
+    if request.prescriber.0 != organization.id || !organization.is_authorized(ctx.clock.today()) {
+        return Err(Error::Forbidden {
+            detail: "Seuls les membres de l'organisation prescriptrice habilitée sollicitée \
+                répondent à la demande (R-PROL-4)."
+                .into(),
+        });
+    }
+    Ok((organization, request))
+}
+
+fn still_pending(db: &Db, id: &str) -> Result<Request, Error> {
+    let request = repo::find_request(db, id)?.ok_or_else(Error::not_found)?;
+    if request.state != RequestState::Pending {
+        return Err(already_decided(request.state));
+    }
+    Ok(request)
+}
+
+fn already_decided(state: RequestState) -> Error {
+    Error::Conflict {
+        code: "request_already_decided",
+        detail: format!("La demande a déjà reçu une réponse : {}.", state.label()),
+        errors: FieldErrors::from([("state".to_owned(), vec![state.as_str().to_owned()])]),
+    }
+}
+
+/// A grant: the request decided and its prolongation recorded.
+struct Grant {
+    request: Request,
+    prolong: Prolong,
+    prescriber_id: String,
+}
+
+impl Plan for Grant {
+    type Answer = Value;
+
+    fn answer(&self) -> Value {
+        let mut value = to_json(&self.request);
+        value["state"] = json!(RequestState::Granted.as_str());
+        value["state_label"] = json!(RequestState::Granted.label());
+        value["prolongation"] = self.prolong.answer();
+        value
+    }
+
+    fn apply(&self, ctx: &Ctx, db: &Db) -> Result<(), Error> {
+        let now = ctx.clock.now_rfc3339();
+        if !repo::decide_request(db, &self.request.id, None, &now, ctx.actor_id())? {
+            return Err(Error::internal("pending request decided under the lock"));
+        }
+        self.prolong.apply(ctx, db, &self.prescriber_id)?;
+        prolongation_notices::decided(ctx, db, &self.request, RequestState::Granted)
+    }
+}
+
+/// `POST /api/v1/prolongation-requests/{id}/grant`: 200 with the prolongation.
+pub fn grant(ctx: &Ctx) -> Result<Response, Error> {
+    pass_acts::dry_run(ctx)?;
+    let (organization, request) = decider(ctx)?;
+    ctx.optional_json::<Empty>()?;
+    let id = new_id("prol")?;
+    act(ctx, 200, |db| {
+        let request = still_pending(db, &request.id)?;
+        let today = ctx.clock.today();
+        let facts = Facts::read(db, &request.pass_id, today)?;
+        // R-PROL-2/4: it must still start on the PASS end and overlap no granted prolongation.
+        if request.dates.start() != facts.stored.pass.dates.end() {
+            return Err(Error::Conflict {
+                code: "prolongation_overlap",
+                detail: format!(
+                    "La fin du PASS IAE a changé depuis la demande (le {} désormais) : la \
+                     prolongation ne peut plus commencer le {} (R-PROL-2). La demande reste \
+                     en attente ; refusez-la pour que la structure en fasse une nouvelle.",
+                    facts.stored.pass.dates.end().french(),
+                    request.dates.start().french()
+                ),
+                errors: FieldErrors::new(),
+            });
+        }
+        prolongation::check_no_overlap(request.dates, facts.context().granted)?;
+        Ok(Grant {
+            prolong: Prolong {
+                id: id.clone(),
+                pass_id: request.pass_id.clone(),
+                dates: request.dates,
+                rule: request.rule,
+                explanation: Some(request.explanation.clone()),
+                structure_id: request.structure.0.clone(),
+                request_id: Some(request.id.clone()),
+                pass_after: facts.pass_after(db, request.dates.end(), today)?,
+            },
+            request,
+            prescriber_id: organization.id.clone(),
+        })
+    })
+}
+
+/// A denial.
+struct Deny {
+    request: Request,
+    denial: Denial,
+    explanation: String,
+    prescriber_id: String,
+}
+
+impl Plan for Deny {
+    type Answer = Value;
+
+    fn answer(&self) -> Value {
+        let mut value = to_json(&self.request);
+        value["state"] = json!(RequestState::Denied.as_str());
+        value["state_label"] = json!(RequestState::Denied.label());
+        value["deny_reason"] = label(DENY_REASONS, self.denial.reason);
+        value["deny_explanation"] = json!(self.explanation);
+        value["proposed_actions"] = json!(self
+            .denial
+            .proposed_actions
+            .iter()
+            .map(|c| label(PROPOSED_ACTIONS, c))
+            .collect::<Vec<_>>());
+        value
+    }
+
+    fn apply(&self, ctx: &Ctx, db: &Db) -> Result<(), Error> {
+        let now = ctx.clock.now_rfc3339();
+        let denial = Some((&self.denial, self.explanation.as_str()));
+        if !repo::decide_request(db, &self.request.id, denial, &now, ctx.actor_id())? {
+            return Err(Error::internal("pending request decided under the lock"));
+        }
+        let details = json!({"request_id": self.request.id, "reason": self.denial.reason,
+            "proposed_actions": self.denial.proposed_actions});
+        ctx.audit(
+            db,
+            Some(&self.prescriber_id),
+            PassEvent::ProlongationDenied.as_str(),
+            "pass",
+            &self.request.pass_id,
+            details,
+        )?;
+        prolongation_notices::decided(ctx, db, &self.request, RequestState::Denied)
+    }
+}
+
+/// `POST /api/v1/prolongation-requests/{id}/deny` `{reason, explanation, proposed_actions?}`.
+pub fn deny(ctx: &Ctx) -> Result<Response, Error> {
+    pass_acts::dry_run(ctx)?;
+    let (organization, request) = decider(ctx)?;
+    let body: DenyBody = ctx.json()?;
+    let denial = prolongation::denial(&body.reason, &body.proposed_actions);
+    let explanation = required_text(&body.explanation, "invalid_text", "L'explication");
+    let (denial, explanation) = match (denial, explanation) {
+        (Ok(denial), Ok(explanation)) => (denial, explanation),
+        (denial, explanation) => {
+            let mut errors = denial.err().unwrap_or_default();
+            if let Err(invalid) = explanation {
+                errors.insert("explanation".into(), vec![invalid.message]);
+            }
+            return Err(Error::fields(errors));
+        }
+    };
+    act(ctx, 200, |db| {
+        Ok(Deny {
+            request: still_pending(db, &request.id)?,
+            denial: denial.clone(),
+            explanation: explanation.clone(),
+            prescriber_id: organization.id.clone(),
+        })
+    })
+}

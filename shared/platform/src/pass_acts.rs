@@ -1,0 +1,119 @@
+//! What the acts on a PASS IAE (suspend, prolong) share: the PASS by number for a professional
+//! entitled to it (R-PASS-10), who made its hires (R-SUSP-2, R-PROL-4), and the preview: with
+//! `?dry_run=true` an act answers what it would do and writes nothing (STYLE 8).
+
+use serde::Serialize;
+use tremplin_domain::{Error, Invalid, PassNumber};
+
+use crate::db::Db;
+use crate::party::{self, entitlement, Entitlement, Party};
+use crate::repo::organizations::Organization;
+use crate::repo::passes::{self, StoredPass};
+use crate::{json, Ctx, Response};
+
+/// The caller's organization and the PASS an act is about: 404 for anyone R-PASS-10 does not
+/// entitle (as reading it), 403 for a candidate.
+pub fn entitled_pass(
+    ctx: &Ctx,
+    stored: Option<StoredPass>,
+) -> Result<(&Organization, StoredPass), Error> {
+    let party = party::of(ctx)?;
+    let stored = stored.ok_or_else(Error::not_found)?;
+    if !matches!(
+        entitlement(ctx, &party, &stored.candidate_id)?,
+        Entitlement::Entitled
+    ) {
+        return Err(Error::not_found());
+    }
+    match party {
+        Party::Professional { organization, .. } => Ok((organization, stored)),
+        Party::Candidate { .. } => Err(Error::Forbidden {
+            detail: "Seuls la structure qui vous emploie et les prescripteurs habilités agissent \
+                sur votre PASS IAE."
+                .into(),
+        }),
+    }
+}
+
+/// The PASS of the route's `:number` (400 if malformed).
+pub fn by_number(ctx: &Ctx) -> Result<Option<StoredPass>, Error> {
+    let number = PassNumber::parse(ctx.param("number"))
+        .map_err(|invalid| Error::query("number", invalid))?;
+    passes::find_by_number(ctx.db()?, &number)
+}
+
+/// The structure of the last hire on the PASS (R-SUSP-2), if any.
+pub fn last_hire_structure(db: &Db, pass_id: &str) -> Result<Option<String>, Error> {
+    Ok(passes::hires(db, pass_id)?
+        .pop()
+        .map(|hire| hire.structure.id))
+}
+
+/// Whether `structure_id` made a hire on the PASS still in force (R-PROL-4).
+pub fn hired_on(db: &Db, pass_id: &str, structure_id: &str) -> Result<bool, Error> {
+    Ok(passes::hires(db, pass_id)?
+        .iter()
+        .any(|hire| hire.structure.id == structure_id))
+}
+
+/// `?dry_run=true|false` (absent: false).
+pub fn dry_run(ctx: &Ctx) -> Result<bool, Error> {
+    match ctx.query_param("dry_run").as_deref() {
+        None | Some("false") => Ok(false),
+        Some("true") => Ok(true),
+        Some(_) => Err(Error::query(
+            "dry_run",
+            Invalid::new("invalid_dry_run", "Valeurs possibles : true, false."),
+        )),
+    }
+}
+
+/// An act's plan, made from the database as it is: under the write lock for the act itself, on
+/// a plain read for its preview.
+pub trait Plan: Sized {
+    /// The answer's body: what the act did (or would do) and the PASS after it.
+    type Answer: Serialize;
+
+    fn answer(&self) -> Self::Answer;
+
+    /// Writes the plan and its audit row, in the act's transaction.
+    fn apply(&self, ctx: &Ctx, db: &Db) -> Result<(), Error>;
+}
+
+#[derive(Serialize)]
+struct Preview<A> {
+    dry_run: bool,
+    #[serde(flatten)]
+    answer: A,
+}
+
+/// The act: `plan` read under the write lock and applied, answered with `status`; or, with
+/// `?dry_run=true`, `plan` made on a plain read and answered 200 with `"dry_run": true`,
+/// nothing written (GET-like: no lock, no audit, no idempotency record).
+pub fn act<P: Plan>(
+    ctx: &Ctx,
+    status: u16,
+    plan: impl Fn(&Db) -> Result<P, Error>,
+) -> Result<Response, Error> {
+    if dry_run(ctx)? {
+        let planned = plan(ctx.db()?)?;
+        return json(
+            200,
+            &Preview {
+                dry_run: true,
+                answer: planned.answer(),
+            },
+        );
+    }
+    ctx.write(|db| {
+        let planned = plan(db)?;
+        planned.apply(ctx, db)?;
+        json(
+            status,
+            &Preview {
+                dry_run: false,
+                answer: planned.answer(),
+            },
+        )
+    })
+}
