@@ -200,6 +200,14 @@ pub fn check(
             "Seul le dernier PASS IAE du candidat peut être prolongé (R-PROL-3).".into(),
         ));
     }
+    if context.suspended {
+        return Err(rule_error(
+            "pass_suspended",
+            "Le PASS IAE est suspendu : il ne peut pas être prolongé pendant la suspension \
+             (R-PROL-3)."
+                .into(),
+        ));
+    }
     let opens = pass_end.add_months(-WINDOW_MONTHS_BEFORE_END);
     let closes = pass_end.add_months(WINDOW_MONTHS_AFTER_END);
     if today < opens || today > closes {
@@ -211,14 +219,6 @@ pub fn check(
                 opens.french(),
                 closes.french()
             ),
-        ));
-    }
-    if context.suspended {
-        return Err(rule_error(
-            "pass_suspended",
-            "Le PASS IAE est suspendu : il ne peut pas être prolongé pendant la suspension \
-             (R-PROL-3)."
-                .into(),
         ));
     }
     if rule.reason == "SENIOR_CDI" {
