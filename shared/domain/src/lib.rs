@@ -58,6 +58,8 @@ pub mod prolongation;
 pub mod search;
 pub mod siret;
 pub mod suspension;
+#[cfg(test)]
+mod testing;
 pub mod text;
 pub mod throttle;
 

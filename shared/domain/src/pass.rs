@@ -380,17 +380,8 @@ pub fn on_hire(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::{d, pass};
 
-    fn d(s: &str) -> Date {
-        Date::parse(s).unwrap()
-    }
-
-    fn pass(start: &str, end: &str) -> Pass {
-        Pass {
-            number: PassNumber::parse("999990000042").unwrap(),
-            dates: DateRange::new(d(start), d(end)).unwrap(),
-        }
-    }
 
     const IAE: Employer = Employer {
         is_iae: true,

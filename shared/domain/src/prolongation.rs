@@ -440,18 +440,8 @@ pub fn reminders_due(created_on: Date, today: Date) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::PassNumber;
+    use crate::testing::{d, pass};
 
-    fn d(s: &str) -> Date {
-        Date::parse(s).unwrap()
-    }
-
-    fn pass(start: &str, end: &str) -> Pass {
-        Pass {
-            number: PassNumber::parse("999990000042").unwrap(),
-            dates: DateRange::new(d(start), d(end)).unwrap(),
-        }
-    }
 
     fn range(start: &str, end: &str) -> DateRange {
         DateRange::new(d(start), d(end)).unwrap()

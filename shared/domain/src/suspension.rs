@@ -361,18 +361,8 @@ pub fn cut_by_hire(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::PassNumber;
+    use crate::testing::{d, pass};
 
-    fn d(s: &str) -> Date {
-        Date::parse(s).unwrap()
-    }
-
-    fn pass(start: &str, end: &str) -> Pass {
-        Pass {
-            number: PassNumber::parse("999990000042").unwrap(),
-            dates: DateRange::new(d(start), d(end)).unwrap(),
-        }
-    }
 
     fn suspension(id: &str, start: &str, end: &str) -> Suspension {
         Suspension {
