@@ -66,7 +66,7 @@ fuzz: build
 	target/fuzz-venv/bin/python tests/fuzz/run.py $(FUZZ_ARGS)
 
 # Latency and throughput figures through the bundled host: `make bench` (all), or
-# `make bench BENCH=foundation` / `BENCH=directory` / `BENCH=apply` / `BENCH=decide`
+# `make bench BENCH=foundation` / `BENCH=directory` / `BENCH=apply` / `BENCH=decide` / `BENCH=passacts`
 # (tests/app/src/bin/bench.rs).
 # `directory` and `apply` first load the synthetic data (`tremplin-load --synthetic`: 20,000
 # structures, 20,000 prescribers, 300,000 candidates, 1,000,000 applications; BENCH_SCALE=0.1

@@ -366,7 +366,7 @@ fn main() -> Result<()> {
     if wants("foundation") {
         foundation(addr, requests, &administration)?;
     }
-    if (wants("directory") || wants("apply") || wants("decide")) && !reused {
+    if (wants("directory") || wants("apply") || wants("decide") || wants("passacts")) && !reused {
         load_synthetic(addr)?;
         if let Some(file) = &snapshot {
             // Nothing writes between the loader's last commit and here; under BENCH_JOURNAL=wal
@@ -389,6 +389,9 @@ fn main() -> Result<()> {
     }
     if wants("decide") {
         decide(addr, requests, &state)?;
+    }
+    if wants("passacts") {
+        pass_acts(addr, requests, &state)?;
     }
     Ok(())
 }
@@ -807,13 +810,13 @@ const EXISTING_PASSES: i64 = 300_000;
 /// Gives the first [`EXISTING_PASSES`] synthetic candidates a PASS, numbered 1 to 300,000, that
 /// ended between 2021 and 2024: past the waiting period (R-PASS-5), so an accept issues the
 /// next number rather than reusing one. Written straight into the database (no endpoint issues a
-/// PASS without a hire), once per run, before any measure.
+/// PASS without a hire), before any measure; a second section of the same run finds them there.
 fn existing_passes(state: &std::path::Path) -> Result<()> {
     let mut db = rusqlite::Connection::open(state.join("sqlite_db.db"))?;
     let transaction = db.transaction()?;
     let inserted = transaction.execute(
-        "INSERT INTO passes (id, counter, number, candidate_id, start_at, end_at, created_at) \
-         SELECT 'pass_bench_' || n, n, '99999' || printf('%07d', n), id, \
+        "INSERT OR IGNORE INTO passes (id, counter, number, candidate_id, start_at, end_at, \
+         created_at) SELECT 'pass_bench_' || n, n, '99999' || printf('%07d', n), id, \
          date('2020-01-01', '+' || (n % 1000) || ' days'), \
          date('2020-01-01', '+' || (n % 1000 + 729) || ' days'), '2020-01-01T00:00:00Z' \
          FROM (SELECT id, row_number() OVER (ORDER BY rowid) AS n FROM candidates) \
@@ -825,22 +828,20 @@ fn existing_passes(state: &std::path::Path) -> Result<()> {
     Ok(())
 }
 
-/// Issue 8's figures over the national data plus [`EXISTING_PASSES`]: the busiest structure
-/// accepts (issuing a PASS) and refuses pending applications of distinct candidates, each made
-/// eligible first by the structure's own diagnosis (R-ELIG-3), next to the write floor of the
-/// same run; with 1 client, then 8 clients accepting different applications at once, whose
-/// numbers must come out consecutive (R-PASS-1).
-fn decide(addr: SocketAddr, requests: usize, state: &std::path::Path) -> Result<()> {
-    existing_passes(state)?;
-    let (structure, _) = session(addr, SYNTHETIC_STRUCTURE, SYNTHETIC_PASSWORD)?;
-    // One application per candidate: an accept makes the candidate's others obsolete (R-APPLY-8).
-    let wanted = requests * 3;
+/// Up to `wanted` pending applications of distinct candidates at the busiest structure (one per
+/// candidate: an accept makes the candidate's others obsolete, R-APPLY-8), each candidate made
+/// eligible by the structure's own diagnosis (R-ELIG-3), so that an accept can issue a PASS.
+fn eligible_pending(
+    addr: SocketAddr,
+    structure: &str,
+    wanted: usize,
+) -> Result<Vec<(String, String)>> {
     let (mut picked, mut candidates) = (Vec::new(), std::collections::HashSet::new());
     for page in 1.. {
         let path = format!(
             "/api/v1/applications?box=received&state=new,processing,postponed&page={page}&page_size=100"
         );
-        let list = get_json(addr, &path, &structure)?;
+        let list = get_json(addr, &path, structure)?;
         let rows = list["results"].as_array().cloned().unwrap_or_default();
         if rows.is_empty() || picked.len() >= wanted {
             break;
@@ -855,9 +856,8 @@ fn decide(addr: SocketAddr, requests: usize, state: &std::path::Path) -> Result<
             }
         }
     }
-    let per_run = picked.len() / 3;
     anyhow::ensure!(
-        per_run >= 100,
+        picked.len() >= 300,
         "only {} pending applications of distinct candidates",
         picked.len()
     );
@@ -865,7 +865,7 @@ fn decide(addr: SocketAddr, requests: usize, state: &std::path::Path) -> Result<
     let eligibility = json!({"administrative_criteria": ["RSA"]}).to_string();
     for (_, candidate) in &picked {
         let path = format!("/api/v1/candidates/{candidate}/diagnoses");
-        let (status, body) = client.send("POST", &path, Some(&structure), &eligibility)?;
+        let (status, body) = client.send("POST", &path, Some(structure), &eligibility)?;
         anyhow::ensure!(
             status == 201,
             "{path}: {status} {}",
@@ -876,13 +876,31 @@ fn decide(addr: SocketAddr, requests: usize, state: &std::path::Path) -> Result<
         "{} pending applications of distinct candidates made eligible by the structure's diagnosis",
         picked.len()
     );
-    let today = tremplin_domain::Clock::new(
+    Ok(picked)
+}
+
+/// The clock's date, as the components see it (no `today` variable in the bench).
+fn bench_today() -> Result<tremplin_domain::Date> {
+    Ok(tremplin_domain::Clock::new(
         std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)?
             .as_secs() as i64,
         None,
     )
-    .today();
+    .today())
+}
+
+/// Issue 8's figures over the national data plus [`EXISTING_PASSES`]: the busiest structure
+/// accepts (issuing a PASS) and refuses pending applications of distinct candidates, each made
+/// eligible first by the structure's own diagnosis (R-ELIG-3), next to the write floor of the
+/// same run; with 1 client, then 8 clients accepting different applications at once, whose
+/// numbers must come out consecutive (R-PASS-1).
+fn decide(addr: SocketAddr, requests: usize, state: &std::path::Path) -> Result<()> {
+    existing_passes(state)?;
+    let (structure, _) = session(addr, SYNTHETIC_STRUCTURE, SYNTHETIC_PASSWORD)?;
+    let picked = eligible_pending(addr, &structure, requests * 3)?;
+    let per_run = picked.len() / 3;
+    let today = bench_today()?;
     let accept = json!({"hiring_start_at": today.to_string()}).to_string();
     let refuse = json!({"reason": "no_position", "answer": "Pas de recrutement en cours : mesure de performance."}).to_string();
     let decision = |batch: &[(String, String)], action: &'static str, body: &str, i: usize| {
@@ -999,6 +1017,185 @@ fn decide(addr: SocketAddr, requests: usize, state: &std::path::Path) -> Result<
     }
     let missed = checks.iter().filter(|c| !c.1).count();
     print_missed(missed);
+    Ok(())
+}
+
+/// Issue 9's figures over the national data plus [`EXISTING_PASSES`]: the busiest structure
+/// suspends PASS it just issued, previews suspensions of others (`?dry_run=true`), and the
+/// busiest prescriber organization grants prolongation requests, next to both floors of the same
+/// run, with 1 client. The PASS to prolong are moved 400 days back in the database (their end
+/// then falls within R-PROL-3's window), as no endpoint dates a hire in the past.
+fn pass_acts(addr: SocketAddr, requests: usize, state: &std::path::Path) -> Result<()> {
+    existing_passes(state)?;
+    let (structure, _) = session(addr, SYNTHETIC_STRUCTURE, SYNTHETIC_PASSWORD)?;
+    let (prescriber, prescriber_org) = session(addr, SYNTHETIC_PRESCRIBER, SYNTHETIC_PASSWORD)?;
+    let picked = eligible_pending(addr, &structure, requests * 2)?;
+    let per_run = picked.len() / 2;
+    let today = bench_today()?;
+    let accept = json!({"hiring_start_at": today.to_string()}).to_string();
+    let mut client = Client::connect(addr)?;
+    let mut numbers = Vec::new();
+    for (application, _) in &picked {
+        let path = format!("/api/v1/applications/{application}/accept");
+        let (status, body) = client.send("POST", &path, Some(&structure), &accept)?;
+        anyhow::ensure!(
+            status == 200,
+            "{path}: {status} {}",
+            String::from_utf8_lossy(&body)
+        );
+        let hired: serde_json::Value = serde_json::from_slice(&body)?;
+        numbers.push(
+            hired["pass"]["number"]
+                .as_str()
+                .context("PASS number")?
+                .to_owned(),
+        );
+    }
+    let (to_suspend, to_prolong) = numbers.split_at(per_run);
+    let db = rusqlite::Connection::open(state.join("sqlite_db.db"))?;
+    for number in to_prolong {
+        db.execute(
+            "UPDATE passes SET start_at = date(?2, '-400 days'), end_at = date(?2, '+329 days') \
+             WHERE number = ?1",
+            [number.as_str(), today.to_string().as_str()],
+        )?;
+    }
+    let me = get_json(addr, "/api/v1/me", &prescriber)?;
+    let asked = json!({"reason": "SENIOR", "end_at": today.add_days(329 + 180).to_string(),
+        "explanation": "Mesure de performance.", "prescriber_organization_id": prescriber_org,
+        "assigned_to_email": me["user"]["email"]})
+    .to_string();
+    let mut request_ids = Vec::new();
+    for number in to_prolong {
+        let path = format!("/api/v1/passes/{number}/prolongation-requests");
+        let (status, body) = client.send("POST", &path, Some(&structure), &asked)?;
+        anyhow::ensure!(
+            status == 201,
+            "{path}: {status} {}",
+            String::from_utf8_lossy(&body)
+        );
+        let request: serde_json::Value = serde_json::from_slice(&body)?;
+        request_ids.push(request["id"].as_str().context("request id")?.to_owned());
+    }
+    println!(
+        "{} PASS issued, {} prolongation requests pending",
+        numbers.len(),
+        request_ids.len()
+    );
+    let suspension =
+        json!({"start_at": today.to_string(), "end_at": today.add_days(30).to_string(),
+        "reason": "CONTRACT_SUSPENDED"})
+        .to_string();
+    let post = |path: String, token: &str, body: &str| {
+        (
+            "POST".to_owned(),
+            path,
+            Some(token.to_owned()),
+            body.to_owned(),
+        )
+    };
+    header(per_run);
+    let health = measure(
+        addr,
+        "GET /api/v1/health (read floor)",
+        1,
+        per_run,
+        200,
+        |_| get("/api/v1/health", None),
+    )?;
+    health.print(None);
+    let floor = measure_writes(
+        addr,
+        "POST /bench/write (durable-write floor)",
+        1,
+        per_run,
+        201,
+        Busy::FloorTimeout,
+        |_| ("POST".into(), "/bench/write".into(), None, String::new()),
+    )?;
+    floor.print(None);
+    let preview = measure(
+        addr,
+        "POST …/suspensions?dry_run=true (preview)",
+        1,
+        per_run,
+        200,
+        |i| {
+            post(
+                format!("/api/v1/passes/{}/suspensions?dry_run=true", to_prolong[i]),
+                &structure,
+                &suspension,
+            )
+        },
+    )?;
+    preview.print(Some(&health));
+    let suspended = measure(
+        addr,
+        "POST …/suspensions (create)",
+        1,
+        per_run,
+        201,
+        |i| {
+            post(
+                format!("/api/v1/passes/{}/suspensions", to_suspend[i]),
+                &structure,
+                &suspension,
+            )
+        },
+    )?;
+    suspended.print(Some(&floor));
+    let granted = measure(
+        addr,
+        "POST /api/v1/prolongation-requests/…/grant",
+        1,
+        per_run,
+        200,
+        |i| {
+            post(
+                format!("/api/v1/prolongation-requests/{}/grant", request_ids[i]),
+                &prescriber,
+                "",
+            )
+        },
+    )?;
+    granted.print(Some(&floor));
+    println!("\ntargets (issue 9): writes median ≤ 1.5× write floor, preview median ≤ 2× health, p99 ≤ 40 ms (1 client)");
+    let ms = |d: Duration| d.as_secs_f64() * 1e3;
+    let ratio = |a: &Figures, b: &Figures| {
+        a.percentile(0.5).as_secs_f64() / b.percentile(0.5).as_secs_f64()
+    };
+    let mut checks = vec![
+        (
+            "suspension median vs write floor",
+            ratio(&suspended, &floor) <= 1.5,
+            format!("{:.2}×", ratio(&suspended, &floor)),
+        ),
+        (
+            "grant median vs write floor",
+            ratio(&granted, &floor) <= 1.5,
+            format!("{:.2}×", ratio(&granted, &floor)),
+        ),
+        (
+            "preview median vs health",
+            ratio(&preview, &health) <= 2.0,
+            format!("{:.2}×", ratio(&preview, &health)),
+        ),
+    ];
+    for figures in [&suspended, &preview, &granted] {
+        let p99 = ms(figures.percentile(0.99));
+        checks.push((
+            short(&figures.name),
+            p99 <= 40.0,
+            format!("p99 {p99:.2} ms"),
+        ));
+    }
+    for (what, ok, detail) in &checks {
+        println!(
+            "  {what:<38} {detail:<44} {}",
+            if *ok { "ok" } else { "MISSED" }
+        );
+    }
+    print_missed(checks.iter().filter(|c| !c.1).count());
     Ok(())
 }
 
