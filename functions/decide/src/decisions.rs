@@ -482,6 +482,23 @@ fn end_running_suspension(
     else {
         return Ok(());
     };
+    // R-PASS-4 was checked against the end the suspension had moved: the hire must still
+    // start on or before the end once the suspension is cut.
+    if hire_start > effect.pass.end() {
+        return Err(Error::Unprocessable {
+            code: "hire_after_pass_end",
+            detail: format!(
+                "Cette embauche met fin à la suspension en cours : le PASS IAE n° {} se termine \
+                 alors le {}, avant le début de l'embauche (R-SUSP-6, R-PASS-4).",
+                kept.pass.number.display(),
+                effect.pass.end()
+            ),
+            errors: FieldErrors::from([(
+                "hiring_start_at".to_owned(),
+                vec![format!("Au plus tard le {}.", effect.pass.end())],
+            )]),
+        });
+    }
     let now = ctx.clock.now_rfc3339();
     suspensions::set_dates(db, &suspension_id, effect.suspension, &now, ctx.actor_id())?;
     passes::set_end(db, &kept.id, effect.pass.end())?;

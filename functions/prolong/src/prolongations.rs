@@ -186,6 +186,16 @@ impl Plan for Prolong {
     }
 }
 
+fn refuse_if_pending(db: &Db, pass_id: &str) -> Result<(), Error> {
+    if repo::requests_of_pass(db, pass_id)?
+        .iter()
+        .any(|r| r.state == prolongation::RequestState::Pending)
+    {
+        return Err(repo::pending_request_exists());
+    }
+    Ok(())
+}
+
 /// `POST /api/v1/passes/{number}/prolongations` (SENIOR_CDI, COMPLETE_TRAINING): 201.
 pub fn declare(ctx: &Ctx) -> Result<Response, Error> {
     pass_acts::dry_run(ctx)?;
@@ -208,6 +218,8 @@ pub fn declare(ctx: &Ctx) -> Result<Response, Error> {
     act(ctx, 201, |db| {
         let today = ctx.clock.today();
         let facts = Facts::read(db, &stored.id, today)?;
+        // A pending request starts on the PASS end this would move: answer it first (R-PROL-3).
+        refuse_if_pending(db, &stored.id)?;
         let dates = prolongation::check(rule, &facts.context(), end, today)?;
         Ok(Prolong {
             id: id.clone(),
@@ -345,12 +357,7 @@ pub fn ask(ctx: &Ctx) -> Result<Response, Error> {
         let today = ctx.clock.today();
         let facts = Facts::read(db, &stored.id, today)?;
         // R-PROL-3: one pending request per PASS (the unique index decides a race).
-        if repo::requests_of_pass(db, &stored.id)?
-            .iter()
-            .any(|r| r.state == prolongation::RequestState::Pending)
-        {
-            return Err(repo::pending_request_exists());
-        }
+        refuse_if_pending(db, &stored.id)?;
         let dates = prolongation::check(rule, &facts.context(), end, today)?;
         Ok(Ask {
             id: id.clone(),

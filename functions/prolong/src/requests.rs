@@ -109,13 +109,23 @@ pub fn read(ctx: &Ctx) -> Result<Response, Error> {
     json(200, &to_json(&request))
 }
 
-/// The deciding organization: the one asked, authorized today (R-PROL-4, R-ORG-4).
+/// The deciding organization: the one asked, authorized today (R-PROL-4, R-ORG-4), by a
+/// person who is not also a member of the structure that asked (no one approves their own
+/// request by switching `X-Organization`).
 fn decider(ctx: &Ctx) -> Result<(&Organization, Request), Error> {
     let (organization, request) = party_request(ctx)?;
+    let actor = ctx.actor()?;
     if request.prescriber.0 != organization.id || !organization.is_authorized(ctx.clock.today()) {
         return Err(Error::Forbidden {
             detail: "Seuls les membres de l'organisation prescriptrice habilitée sollicitée \
                 répondent à la demande (R-PROL-4)."
+                .into(),
+        });
+    }
+    if actor.role_in(&request.structure.0).is_some() {
+        return Err(Error::Forbidden {
+            detail: "Vous êtes aussi membre de la structure qui demande la prolongation : un \
+                autre membre de votre organisation prescriptrice y répond."
                 .into(),
         });
     }
@@ -191,6 +201,16 @@ pub fn grant(ctx: &Ctx) -> Result<Response, Error> {
             });
         }
         prolongation::check_no_overlap(request.dates, facts.context().granted)?;
+        // R-PROL-3 holds at the grant too: the candidate's latest PASS, not suspended.
+        if let Err(Error::Unprocessable { code, detail, .. }) =
+            prolongation::preconditions(&facts.context())
+        {
+            return Err(Error::Conflict {
+                code,
+                detail,
+                errors: FieldErrors::new(),
+            });
+        }
         Ok(Grant {
             prolong: Prolong {
                 id: id.clone(),

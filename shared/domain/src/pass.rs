@@ -382,7 +382,6 @@ mod tests {
     use super::*;
     use crate::testing::{d, pass};
 
-
     const IAE: Employer = Employer {
         is_iae: true,
         in_prison: false,

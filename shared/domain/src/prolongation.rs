@@ -185,15 +185,9 @@ pub fn max_end(rule: &ProlongationRule, context: &Context<'_>) -> Date {
     start.add_days(left)
 }
 
-/// R-PROL-1..3: the prolongation's dates for an asked `end`, at `today`. Its start is the PASS's
-/// current end; granting it sets the PASS end to `end`.
-pub fn check(
-    rule: &ProlongationRule,
-    context: &Context<'_>,
-    end: Date,
-    today: Date,
-) -> Result<DateRange, Error> {
-    let pass_end = context.pass.dates.end();
+/// R-PROL-3's preconditions, at the request and again at its grant: the candidate's latest PASS,
+/// not suspended today.
+pub fn preconditions(context: &Context<'_>) -> Result<(), Error> {
     if !context.is_latest {
         return Err(rule_error(
             "not_latest_pass",
@@ -208,6 +202,19 @@ pub fn check(
                 .into(),
         ));
     }
+    Ok(())
+}
+
+/// R-PROL-1..3: the prolongation's dates for an asked `end`, at `today`. Its start is the PASS's
+/// current end; granting it sets the PASS end to `end`.
+pub fn check(
+    rule: &ProlongationRule,
+    context: &Context<'_>,
+    end: Date,
+    today: Date,
+) -> Result<DateRange, Error> {
+    let pass_end = context.pass.dates.end();
+    preconditions(context)?;
     let opens = pass_end.add_months(-WINDOW_MONTHS_BEFORE_END);
     let closes = pass_end.add_months(WINDOW_MONTHS_AFTER_END);
     if today < opens || today > closes {
@@ -441,7 +448,6 @@ pub fn reminders_due(created_on: Date, today: Date) -> i64 {
 mod tests {
     use super::*;
     use crate::testing::{d, pass};
-
 
     fn range(start: &str, end: &str) -> DateRange {
         DateRange::new(d(start), d(end)).unwrap()

@@ -363,7 +363,6 @@ mod tests {
     use super::*;
     use crate::testing::{d, pass};
 
-
     fn suspension(id: &str, start: &str, end: &str) -> Suspension {
         Suspension {
             id: id.into(),

@@ -277,6 +277,13 @@ impl Ctx {
         })
     }
 
+    /// Whether the query string names `name` at all, with a value or not (`?dry_run`).
+    pub fn has_query_key(&self, name: &str) -> bool {
+        self.query
+            .split('&')
+            .any(|pair| pair.split_once('=').map_or(pair, |(key, _)| key) == name)
+    }
+
     /// The `?page=&page_size=` of a list (API.md "Lists"), within `sizes`.
     pub fn page(
         &self,

@@ -56,12 +56,13 @@ pub fn hired_on(db: &Db, pass_id: &str, structure_id: &str) -> Result<bool, Erro
         .any(|hire| hire.structure.id == structure_id))
 }
 
-/// `?dry_run=true|false` (absent: false).
+/// `?dry_run=true|false` (absent: false; present without a value: 400, never the real act).
 pub fn dry_run(ctx: &Ctx) -> Result<bool, Error> {
     match ctx.query_param("dry_run").as_deref() {
-        None | Some("false") => Ok(false),
+        None if !ctx.has_query_key("dry_run") => Ok(false),
+        Some("false") => Ok(false),
         Some("true") => Ok(true),
-        Some(_) => Err(Error::query(
+        _ => Err(Error::query(
             "dry_run",
             Invalid::new("invalid_dry_run", "Valeurs possibles : true, false."),
         )),

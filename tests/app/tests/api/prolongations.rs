@@ -244,10 +244,19 @@ async fn r_prol_4_a_request_is_granted_by_the_organization_asked_and_the_pass_en
         .as_str()
         .unwrap()
         .contains("/prolongations.html"));
-    // R-PROL-3: one pending request per PASS.
+    // R-PROL-3: one pending request per PASS, and no direct prolongation while it waits (it
+    // would move the end the request starts on).
     ask(&app, &hire, "SENIOR", "2029-01-31")
         .await
         .problem(409, "prolongation_request_pending");
+    prolong(
+        &app,
+        &hire.aci.member.token,
+        &hire.number,
+        training("2029-01-31"),
+    )
+    .await
+    .problem(409, "prolongation_request_pending");
     // The organization asked lists it; another authorized one does not, nor may it decide.
     let pending = app
         .get("/api/v1/prolongation-requests?state=pending")
@@ -588,4 +597,35 @@ async fn who_may_prolong_the_hiring_structure_only_and_bad_input_writes_nothing(
         .await
         .ok(201);
     assert_eq!(asked["reason"], "PARTICULAR_DIFFICULTIES");
+}
+
+#[tokio::test]
+async fn r_prol_3_a_grant_is_refused_while_the_pass_is_suspended_and_stays_pending() {
+    let mut app = TestApp::spawn().await;
+    let hire = hired_on(&mut app, TODAY).await;
+    app.set_today(IN_WINDOW);
+    let id = ask(&app, &hire, "RQTH", "2029-02-28").await.ok(201)["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // A one-day suspension today adds 0 days: the PASS end stays where the request starts.
+    suspend(
+        &app,
+        &hire.aci.member.token,
+        &hire.number,
+        json!({"start_at": IN_WINDOW, "end_at": IN_WINDOW, "reason": "CONTRACT_SUSPENDED"}),
+    )
+    .await
+    .ok(201);
+    app.post(&format!("/api/v1/prolongation-requests/{id}/grant"))
+        .bearer(&hire.ml.member.token)
+        .send()
+        .await
+        .problem(409, "pass_suspended");
+    app.set_today("2027-03-02");
+    app.post(&format!("/api/v1/prolongation-requests/{id}/grant"))
+        .bearer(&hire.ml.member.token)
+        .send()
+        .await
+        .ok(200);
 }

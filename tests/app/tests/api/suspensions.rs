@@ -482,6 +482,12 @@ async fn bad_input_on_the_suspension_routes_gets_a_4xx_problem_and_writes_nothin
     for field in ["start_at", "end_at", "reason"] {
         assert!(both["errors"][field].is_array(), "{field}: {both}");
     }
+    // Present without a value is no preview, and never the real act either.
+    post(&format!("{create_path}?dry_run"))
+        .json(body("2026-06-01", None, "CONTRACT_BROKEN"))
+        .send()
+        .await
+        .problem(400, "invalid_dry_run");
     post(&format!("{create_path}?dry_run=maybe"))
         .json(body("2026-06-01", None, "CONTRACT_BROKEN"))
         .send()
