@@ -33,6 +33,60 @@ export const REFUSAL_REASONS = [
   ["other", "Autre"],
 ];
 
+// R-SUSP-1: the suspension reasons, codes and labels as the domain has them (suspension::REASONS),
+// in its order. R-SUSP-1/2 limit who gives which: see the two tables after it.
+export const SUSPENSION_REASONS = [
+  ["CONTRACT_SUSPENDED", "Contrat de travail suspendu depuis plus de 15 jours"],
+  ["CONTRACT_BROKEN", "Contrat de travail rompu"],
+  ["FINISHED_CONTRACT", "Contrat de travail terminé"],
+  ["APPROVAL_BETWEEN_CTA_MEMBERS", "Situation faisant l'objet d'un accord entre les acteurs membres du CTA"],
+  ["CONTRAT_PASSERELLE", "Bascule dans l'expérimentation contrat passerelle"],
+];
+// R-SUSP-2: the reasons an authorized prescriber may give (`prescriber_may`).
+export const PRESCRIBER_SUSPENSION_REASONS = ["CONTRACT_BROKEN", "FINISHED_CONTRACT", "APPROVAL_BETWEEN_CTA_MEMBERS"];
+// R-SUSP-1: the reasons kept to some structure kinds (`only_kinds`).
+export const SUSPENSION_REASON_KINDS = { CONTRAT_PASSERELLE: ["ACI", "ACIPHC", "EI"] };
+
+// R-PROL-1: the prolongation reasons, codes and labels as the domain has them
+// (prolongation::RULES), in its order; who decides and the kinds in the tables after it.
+export const PROLONGATION_REASONS = [
+  ["SENIOR_CDI", "CDI inclusion pour une personne de 57 ans et plus"],
+  ["COMPLETE_TRAINING", "Fin d'une formation"],
+  ["RQTH", "RQTH - Reconnaissance de la qualité de travailleur handicapé"],
+  ["SENIOR", "50 ans et plus"],
+  ["PARTICULAR_DIFFICULTIES", "Difficultés particulièrement importantes dont l'absence de prise en charge ferait obstacle à son insertion professionnelle"],
+];
+// R-PROL-1: the reasons the structure declares itself (`Decider::Structure`); the others are
+// asked of an authorized prescriber.
+export const DIRECT_PROLONGATION_REASONS = ["SENIOR_CDI", "COMPLETE_TRAINING"];
+// R-PROL-1: the reasons kept to some structure kinds (`only_kinds`).
+export const PROLONGATION_REASON_KINDS = { PARTICULAR_DIFFICULTIES: ["AI", "ACI", "ACIPHC"] };
+// R-PROL-1: the longest one prolongation for each reason, in days (`max_days`).
+export const PROLONGATION_MAX_DAYS = {
+  SENIOR_CDI: 3650, COMPLETE_TRAINING: 365, RQTH: 365, SENIOR: 365, PARTICULAR_DIFFICULTIES: 365,
+};
+// R-PROL-3: the window, in months before and after the PASS end.
+export const PROLONGATION_WINDOW = { before: 12, after: 6 };
+
+// R-PROL-4: a request's states, why one is denied and what the prescriber proposes instead
+// (prolongation::DENY_REASONS and PROPOSED_ACTIONS, in their order); IAE asks for an action.
+export const REQUEST_STATES = [
+  ["pending", "En attente"],
+  ["granted", "Accordée"],
+  ["denied", "Refusée"],
+];
+export const DENY_REASONS = [
+  ["IAE", "L'IAE ne correspond plus aux besoins ou à la situation de la personne"],
+  ["SIAE", "Le type de structure ne correspond plus aux besoins ou à la situation de la personne"],
+  ["DURATION", "La durée de prolongation demandée n'est pas adaptée à la situation de la personne"],
+  ["REASON", "Le motif de prolongation demandé n'est pas adapté à la situation de la personne"],
+];
+export const PROPOSED_ACTIONS = [
+  ["EXIT_IAE", "Proposer une sortie de l'IAE"],
+  ["SOCIAL_PARTNER", "Orienter vers un partenaire de l'accompagnement social ou professionnel"],
+  ["OTHER", "Autre"],
+];
+
 export const TITLES = [
   ["MME", "Madame"],
   ["M", "Monsieur"],
@@ -96,6 +150,30 @@ export function dayBefore(iso) {
   const value = new Date(`${iso}T00:00:00Z`);
   value.setUTCDate(value.getUTCDate() - 1);
   return value.toISOString().slice(0, 10);
+}
+
+// `iso` + `days` calendar days ("YYYY-MM-DD").
+export function addDays(iso, days) {
+  const value = new Date(`${iso}T00:00:00Z`);
+  value.setUTCDate(value.getUTCDate() + days);
+  return value.toISOString().slice(0, 10);
+}
+
+// `iso` + `months` calendar months, clamped to the month's end as the rulebook counts them
+// (2024-01-31 + 1 month = 2024-02-29; 2028-02-29 − 12 months = 2027-02-28).
+export function addMonths(iso, months) {
+  const [year, month, day] = iso.split("-").map(Number);
+  const total = year * 12 + (month - 1) + months;
+  const y = Math.floor(total / 12);
+  const m = total - y * 12;
+  const last = new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
+  const pad = (n, width = 2) => String(n).padStart(width, "0");
+  return `${pad(y, 4)}-${pad(m + 1)}-${pad(Math.min(day, last))}`;
+}
+
+// R-PASS-1: "999990000001" → "99999 00 00001".
+export function passNumber(number) {
+  return /^\d{12}$/.test(number) ? `${number.slice(0, 5)} ${number.slice(5, 7)} ${number.slice(7)}` : number;
 }
 
 // "du 2 mars 2026 au 29 février 2028"; without an end, "à partir du 2 mars 2026".
