@@ -21,6 +21,10 @@ function shortcuts(me) {
   if (me.memberships.some(({ organization }) => organization.category === "structure")) {
     items.push(link("/candidatures.html?box=received", "Candidatures reçues"));
   }
+  // R-PROL-4: an authorized prescriber answers the prolongation requests addressed to it.
+  if (me.memberships.some(({ organization }) => organization.category === "prescriber" && organization.authorized)) {
+    items.push(link("/prolongations.html", "Demandes de prolongation"));
+  }
   return items;
 }
 

@@ -23,6 +23,8 @@ mod apply;
 mod axe;
 #[path = "browser/decide.rs"]
 mod decide;
+#[path = "browser/prolong.rs"]
+mod prolong;
 #[path = "browser/webdriver.rs"]
 mod webdriver;
 
