@@ -24,22 +24,58 @@ async fn the_home_page_and_its_modules_are_served() {
 }
 
 /// The refuse form's reasons are R-APPLY-6's, as the domain has them, in its order.
-#[test]
-fn the_refuse_form_lists_the_domains_refusal_reasons() {
+/// The rows of `textes.js`'s table `name` (`["CODE", "label"],` one per line).
+fn written_table(name: &str) -> Vec<String> {
     let texts = std::fs::read_to_string(tremplin_tests::repo_root().join("static/js/textes.js"))
         .expect("textes.js");
     let start = texts
-        .find("REFUSAL_REASONS = [")
-        .expect("the reasons' table");
+        .find(&format!("{name} = ["))
+        .unwrap_or_else(|| panic!("the table {name}"));
     let table = &texts[start..start + texts[start..].find("];").expect("its end")];
-    let lines: Vec<String> = tremplin_domain::decision::REFUSAL_REASONS
-        .iter()
-        .map(|(code, label)| format!("[{code:?}, {label:?}]"))
-        .collect();
-    let written: Vec<&str> = table
+    table
         .lines()
         .skip(1)
-        .map(|l| l.trim().trim_end_matches(','))
-        .collect();
-    assert_eq!(written, lines);
+        .map(|l| l.trim().trim_end_matches(',').to_owned())
+        .collect()
+}
+
+fn rows<'a>(table: impl IntoIterator<Item = (&'a str, &'a str)>) -> Vec<String> {
+    table
+        .into_iter()
+        .map(|(code, label)| format!("[{code:?}, {label:?}]"))
+        .collect()
+}
+
+#[test]
+fn the_refuse_form_lists_the_domains_refusal_reasons() {
+    let domain = rows(tremplin_domain::decision::REFUSAL_REASONS.iter().copied());
+    assert_eq!(written_table("REFUSAL_REASONS"), domain);
+}
+
+#[test]
+fn the_suspend_and_prolong_forms_list_the_domains_reasons_and_answers() {
+    use tremplin_domain::prolongation::{self, RequestState};
+    let suspension = tremplin_domain::suspension::REASONS
+        .iter()
+        .map(|r| (r.code, r.label));
+    assert_eq!(written_table("SUSPENSION_REASONS"), rows(suspension));
+    let prolongation = prolongation::RULES.iter().map(|r| (r.reason, r.label));
+    assert_eq!(written_table("PROLONGATION_REASONS"), rows(prolongation));
+    assert_eq!(
+        written_table("DENY_REASONS"),
+        rows(prolongation::DENY_REASONS.iter().copied())
+    );
+    assert_eq!(
+        written_table("PROPOSED_ACTIONS"),
+        rows(prolongation::PROPOSED_ACTIONS.iter().copied())
+    );
+    let states = [
+        RequestState::Pending,
+        RequestState::Granted,
+        RequestState::Denied,
+    ];
+    assert_eq!(
+        written_table("REQUEST_STATES"),
+        rows(states.map(|s| (s.as_str(), s.label())))
+    );
 }
