@@ -6,7 +6,8 @@
   that are no PDF (the signature check is one no schema states).
 - `before_call`: the applications the fuzzer sends name the candidate, structure, job and CV that
   tests/fuzz/run.py made for them (`TREMPLIN_FUZZ_*`), so that they reach the rules instead of a
-  404; only string values are replaced, so a case stays as valid or invalid as it was generated.
+  404, and its prolongation requests the authorized organization and member run.py made for
+  them; only string values are replaced, so a case stays as valid or invalid as it was generated.
 - `only_rules_no_schema_states`: a schema-valid request may still be refused by a rule that no
   JSON Schema can state: one that depends on what is stored (the organization's kind, the
   reference data, the number of results, an idempotency key used before) or a checksum.
@@ -54,6 +55,16 @@ JOB = {
 
 # R-DIR-1: a page after the last one depends on how many results there are.
 SEARCH = {(400, "invalid_query"): [r"page"]}
+
+# R-PROL-1..3 against the stored PASS and today: its window, its latest, its suspension, the caps
+# its granted prolongations reach, and the end the reason allows from its current end.
+PROLONGATION = {
+    (422, "not_latest_pass"): [],
+    (422, "pass_suspended"): [],
+    (422, "outside_prolongation_window"): [],
+    (422, "prolongation_cap_reached"): [],
+    (422, "invalid_prolongation_end"): [r"end_at"],
+}
 
 # R-CAND-1..3: the NIR's key and its agreement with the birthdate and the title, and the age on
 # today's date.
@@ -109,6 +120,35 @@ NOT_IN_A_SCHEMA = {
     "PATCH /api/v1/structures/{id}/jobs/{job_id}": JOB,
     "GET /api/v1/structures": SEARCH,
     "GET /api/v1/prescribers": SEARCH,
+    # R-SUSP-2/3 against the stored PASS, its suspensions and today; the reasons the acting
+    # organization's kind and category may give.
+    "POST /api/v1/passes/{number}/suspensions": {
+        (422, "validation_failed"): [r"reason"],
+        (422, "pass_not_in_progress"): [],
+        (422, "pass_already_suspended"): [],
+        (422, "invalid_suspension_start"): [r"start_at"],
+        (422, "invalid_suspension_end"): [r"end_at"],
+        (422, "suspension_overlap"): [r"start_at"],
+    },
+    # R-SUSP-3/5 against the stored suspension, the others of its PASS and today.
+    "PATCH /api/v1/suspensions/{id}": {
+        (422, "suspension_not_in_progress"): [],
+        (422, "invalid_suspension_end"): [r"end_at"],
+        (422, "suspension_overlap"): [r"start_at"],
+        (422, "invalid_first_day_back"): [r"first_day_back"],
+    },
+    "DELETE /api/v1/suspensions/{id}": {(422, "suspension_not_in_progress"): []},
+    # SENIOR_CDI's age and PASS start (R-PROL-1), and PROLONGATION.
+    "POST /api/v1/passes/{number}/prolongations": {
+        **PROLONGATION,
+        (422, "validation_failed"): [r"reason"],
+    },
+    # PARTICULAR_DIFFICULTIES by the structure's kind (R-PROL-1), the stored organization and its
+    # members (R-PROL-4), and PROLONGATION.
+    "POST /api/v1/passes/{number}/prolongation-requests": {
+        **PROLONGATION,
+        (422, "validation_failed"): [r"reason", r"prescriber_organization_id", r"assigned_to_email"],
+    },
 }
 
 
@@ -126,18 +166,31 @@ SENT_APPLICATION = {
 }
 
 
+# Body fields of `POST /api/v1/passes/{number}/prolongation-requests` → the run.py fixture.
+ASKED_PROLONGATION = {
+    "prescriber_organization_id": "TREMPLIN_FUZZ_DECIDER_ORG",
+    "assigned_to_email": "TREMPLIN_FUZZ_DECIDER_EMAIL",
+}
+
+# Operation → the string body fields to replace with run.py fixtures.
+FIXTURE_FIELDS = {
+    ("POST", "/api/v1/applications"): SENT_APPLICATION,
+    ("POST", "/api/v1/passes/{number}/prolongation-requests"): ASKED_PROLONGATION,
+}
+
+
 @schemathesis.hook
 def before_call(context, case, kwargs):
-    if (case.operation.method.upper(), case.operation.path) != ("POST", "/api/v1/applications"):
-        return
+    operation = (case.operation.method.upper(), case.operation.path)
+    fields = FIXTURE_FIELDS.get(operation)
     body = case.body
-    if not isinstance(body, dict):
+    if fields is None or not isinstance(body, dict):
         return
-    for field, variable in SENT_APPLICATION.items():
+    for field, variable in fields.items():
         if isinstance(body.get(field), str):
             body[field] = os.environ[variable]
     jobs = body.get("job_ids")
-    if isinstance(jobs, list):
+    if operation == ("POST", "/api/v1/applications") and isinstance(jobs, list):
         body["job_ids"] = [os.environ["TREMPLIN_FUZZ_ACI_JOB"] if isinstance(job, str) else job for job in jobs]
 
 

@@ -3,19 +3,22 @@
 Serves the app with the bundled host on a free port and a fresh state directory, loads the demo
 data, logs the demo accounts in (before fuzzing, so fuzzing the login route and its throttle
 cannot lock them out), makes what the apply operations need to get past their 404s (a candidate
-with a diagnosis and an application carrying a CV), then runs Schemathesis over every documented
-operation with tests/fuzz/schemathesis.toml. Exits with Schemathesis' status. Run from the
-repository root after `cargo build -p tremplin-host -p tremplin-load` (the Makefile's `fuzz`
+with a diagnosis and an application carrying a CV) and what the PASS acts need (suspensions, PASS
+within the prolongation window, pending prolongation requests), then runs Schemathesis over every
+documented operation with tests/fuzz/schemathesis.toml. Exits with Schemathesis' status. Run from
+the repository root after `cargo build -p tremplin-host -p tremplin-load` (the Makefile's `fuzz`
 target).
 """
 
 import csv
+import datetime
 import json
 import os
 import re
 import secrets
 import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -32,6 +35,10 @@ PASSWORD = "tremplin-demo-2026"
 ACCOUNTS = ("admin", "prescripteur", "orienteur", "aci")
 # The demo candidate's account (no membership), with its candidate record.
 CANDIDATE = "candidat@demo.tremplin.fr"
+# An authorized prescriber organization of the fuzz run alone, and its member, to whom the
+# prolongation requests go: the fuzzer changes the demo Mission locale's authorization
+# (setOrganizationAuthorization), never this one's.
+DECIDER = "fuzz.prolongations@example.fr"
 # The eight axes of the diagnosis grid (R-ELIG-2), and a PDF the CV check accepts (R-APPLY-1).
 GRID_AXES = ("french_language", "work_capacity", "housing", "rights_access", "mobility", "finances", "justice",
              "availability")
@@ -116,6 +123,19 @@ def candidate(email, serial):
     }
 
 
+def hired_pass(url, prescriber, aci, aci_org, aci_job, email, serial):
+    """A candidate the Mission locale registers with a diagnosis and sends to the ACI, which hires
+    them today: their id and the number of the PASS issued."""
+    person = call(f"{url}/api/v1/candidates", "POST", candidate(email, serial), prescriber)
+    diagnosis = {"grid": {axis: 2 for axis in GRID_AXES}, "situation": "Sans emploi depuis deux ans."}
+    call(f"{url}/api/v1/candidates/{person['id']}/diagnoses", "POST", diagnosis, prescriber)
+    sent = call(f"{url}/api/v1/applications", "POST", {"structure_id": aci_org, "candidate_id": person["id"],
+                "job_ids": [aci_job], "message": "Disponible tout de suite.", "diagnosis_shared": True}, prescriber)
+    today = call(f"{url}/api/v1/health")["today"]
+    accepted = call(f"{url}/api/v1/applications/{sent['id']}/accept", "POST", {"hiring_start_at": today}, aci)
+    return person["id"], accepted["pass"]["number"]
+
+
 def apply_fixtures(url, prescriber, aci, aci_org, aci_job):
     """Ids for the apply and decide operations: a candidate the Mission locale knows, with a
     diagnosis and an application to the ACI carrying a CV (getApplication, getApplicationCv, and
@@ -125,12 +145,7 @@ def apply_fixtures(url, prescriber, aci, aci_org, aci_job):
     first = call(f"{url}/api/v1/candidates", "POST", candidate("fuzz.premiere@example.fr", 1), prescriber)
     diagnosis = {"grid": {axis: 2 for axis in GRID_AXES}, "situation": "Sans emploi depuis deux ans."}
     call(f"{url}/api/v1/candidates/{first['id']}/diagnoses", "POST", diagnosis, prescriber)
-    hired = call(f"{url}/api/v1/candidates", "POST", candidate("fuzz.embauchee@example.fr", 3), prescriber)
-    call(f"{url}/api/v1/candidates/{hired['id']}/diagnoses", "POST", diagnosis, prescriber)
-    sent = call(f"{url}/api/v1/applications", "POST", {"structure_id": aci_org, "candidate_id": hired["id"],
-                "job_ids": [aci_job], "message": "Disponible tout de suite.", "diagnosis_shared": True}, prescriber)
-    today = call(f"{url}/api/v1/health")["today"]
-    accepted = call(f"{url}/api/v1/applications/{sent['id']}/accept", "POST", {"hiring_start_at": today}, aci)
+    hired, number = hired_pass(url, prescriber, aci, aci_org, aci_job, "fuzz.embauchee@example.fr", 3)
     cv = call(f"{url}/api/v1/cvs", "POST", token=prescriber, pdf=PDF)
     body = {"structure_id": aci_org, "candidate_id": first["id"], "job_ids": [aci_job],
             "message": "Motivée, disponible tout de suite.", "diagnosis_shared": True, "cv_id": cv["id"]}
@@ -138,8 +153,8 @@ def apply_fixtures(url, prescriber, aci, aci_org, aci_job):
     second = call(f"{url}/api/v1/candidates", "POST", candidate("fuzz.seconde@example.fr", 2), prescriber)
     spare = call(f"{url}/api/v1/cvs", "POST", token=prescriber, pdf=PDF)
     return {
-        "TREMPLIN_FUZZ_HIRED_CANDIDATE": hired["id"],
-        "TREMPLIN_FUZZ_PASS": accepted["pass"]["number"],
+        "TREMPLIN_FUZZ_HIRED_CANDIDATE": hired,
+        "TREMPLIN_FUZZ_PASS": number,
         "TREMPLIN_FUZZ_CANDIDATE": first["id"],
         "TREMPLIN_FUZZ_APPLICATION": application["id"],
         "TREMPLIN_FUZZ_SEND_CANDIDATE": second["id"],
@@ -147,7 +162,76 @@ def apply_fixtures(url, prescriber, aci, aci_org, aci_job):
     }
 
 
-def fixtures(url):
+def siret(serial):
+    """A fictitious SIRET (prefix 99, like the demo accounts') with its Luhn key."""
+    for check in range(10):
+        digits = f"99{serial:011}{check}"
+        total = sum(d if i % 2 == 0 else (2 * d - 9 if d > 4 else 2 * d)
+                    for i, d in enumerate(int(c) for c in reversed(digits)))
+        if total % 10 == 0:
+            return digits
+    raise AssertionError("a Luhn key always fits")
+
+
+def decider(url, admin):
+    """The organization prolongation requests go to (`DECIDER`'s), authorized: its id and its
+    member's token."""
+    organization = {"ref": "decider", "category": "prescriber", "kind": "FT", "siret": siret(90),
+                    "name": "France Travail (fuzz)", "authorization_status": "VALIDATED", "is_demo": True}
+    user = {"email": DECIDER, "password": PASSWORD, "first_name": "Décideuse", "last_name": "Fuzz",
+            "memberships": [{"organization": "decider", "role": "admin"}]}
+    call(f"{url}/api/v1/admin/accounts", "POST", {"organizations": [organization], "users": [user]}, admin)
+    session = call(f"{url}/api/v1/auth/token", "POST", {"email": DECIDER, "password": PASSWORD})
+    me = call(f"{url}/api/v1/me", token=session["token"])
+    return me["memberships"][0]["organization"]["id"], session["token"]
+
+
+def pass_act_fixtures(url, database, pass_number, admin, prescriber, aci, aci_org, aci_job):
+    """Ids for the suspend and prolong operations, each on a PASS of its own so that what the
+    fuzzer does to one leaves the others as they are: a suspension in progress on the fuzz PASS
+    (updateSuspension) and one on another PASS (deleteSuspension, then suspendPass there), both
+    declared by the ACI that hired on them; and four PASS of the ACI moved 400 days back in the
+    database, so that their end falls within R-PROL-3's window (no endpoint dates a hire in the
+    past, as in the bench): one for the fuzzer's prolongations, one for its requests, and two with
+    a request pending to the `DECIDER`'s organization, one to grant, one to deny."""
+    today = datetime.date.fromisoformat(call(f"{url}/api/v1/health")["today"])
+    decider_org, decider_token = decider(url, admin)
+    to_delete, prolonged, asked, to_grant, to_deny = (
+        hired_pass(url, prescriber, aci, aci_org, aci_job, f"fuzz.pass{i}@example.fr", 4 + i)[1] for i in range(5)
+    )
+    db = sqlite3.connect(database, timeout=30)
+    with db:
+        for number in (prolonged, asked, to_grant, to_deny):
+            db.execute("UPDATE passes SET start_at = date(?2, '-400 days'), end_at = date(?2, '+329 days') "
+                       "WHERE number = ?1", (number, today.isoformat()))
+    db.close()
+
+    def suspend(number):
+        body = {"start_at": today.isoformat(), "end_at": (today + datetime.timedelta(days=30)).isoformat(),
+                "reason": "CONTRACT_SUSPENDED", "explanation": "Arrêt de travail."}
+        return call(f"{url}/api/v1/passes/{number}/suspensions", "POST", body, aci)["id"]
+
+    def request(number):
+        body = {"reason": "SENIOR", "end_at": (today + datetime.timedelta(days=329 + 180)).isoformat(),
+                "explanation": "Accompagnement à poursuivre.", "prescriber_organization_id": decider_org,
+                "assigned_to_email": DECIDER}
+        return call(f"{url}/api/v1/passes/{number}/prolongation-requests", "POST", body, aci)["id"]
+
+    return {
+        "TREMPLIN_FUZZ_SUSPENSION": suspend(pass_number),
+        "TREMPLIN_FUZZ_SUSPENDED_PASS": to_delete,
+        "TREMPLIN_FUZZ_DELETED_SUSPENSION": suspend(to_delete),
+        "TREMPLIN_FUZZ_PROLONGED_PASS": prolonged,
+        "TREMPLIN_FUZZ_ASKED_PASS": asked,
+        "TREMPLIN_FUZZ_GRANTED_REQUEST": request(to_grant),
+        "TREMPLIN_FUZZ_DENIED_REQUEST": request(to_deny),
+        "TREMPLIN_FUZZ_DECIDER_ORG": decider_org,
+        "TREMPLIN_FUZZ_DECIDER_EMAIL": DECIDER,
+        "TREMPLIN_FUZZ_DECIDER_TOKEN": decider_token,
+    }
+
+
+def fixtures(url, database):
     """Tokens and ids for schemathesis.toml, as TREMPLIN_FUZZ_* variables."""
     env = {}
     people = {}
@@ -172,6 +256,8 @@ def fixtures(url):
     logout = call(f"{url}/api/v1/auth/token", "POST", {"email": "ei@demo.tremplin.fr", "password": PASSWORD})
     env["TREMPLIN_FUZZ_LOGOUT_TOKEN"] = logout["token"]
     env.update(apply_fixtures(url, token("prescripteur"), token("aci"), people["aci"][2], env["TREMPLIN_FUZZ_ACI_JOB"]))
+    env.update(pass_act_fixtures(url, database, env["TREMPLIN_FUZZ_PASS"], token("admin"), token("prescripteur"),
+                                 token("aci"), people["aci"][2], env["TREMPLIN_FUZZ_ACI_JOB"]))
     # The demo candidate's own account (no membership): the candidate's side of the apply operations.
     session = call(f"{url}/api/v1/auth/token", "POST", {"email": CANDIDATE, "password": PASSWORD})
     env["TREMPLIN_FUZZ_CANDIDATE_TOKEN"] = session["token"]
@@ -207,7 +293,7 @@ def main():
             stdout=subprocess.DEVNULL,
         )
         print(f"fuzz: demo data loaded in {time.monotonic() - started:.0f} s", flush=True)
-        env.update(fixtures(url))
+        env.update(fixtures(url, state / "spin" / "sqlite_db.db"))
         env["TREMPLIN_FUZZ_BOOTSTRAP_TOKEN"] = bootstrap
         env["TREMPLIN_FUZZ_DELIVERY_TOKEN"] = delivery
         fuzz = subprocess.run(

@@ -40,6 +40,8 @@ struct RequestBody {
 /// The structure acting on the PASS: it must have hired on it (R-PROL-4); 403 for anyone else
 /// R-PASS-10 entitles to read it, 404 for the others.
 fn hiring_structure(ctx: &Ctx) -> Result<(&Organization, StoredPass), Error> {
+    // Who first (401), then which PASS.
+    ctx.actor()?;
     let (organization, stored) = pass_acts::entitled_pass(ctx, pass_acts::by_number(ctx)?)?;
     if organization.kind.category() != Category::Structure
         || !pass_acts::hired_on(ctx.db()?, &stored.id, &organization.id)?

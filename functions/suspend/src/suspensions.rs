@@ -202,6 +202,8 @@ pub fn create(ctx: &Ctx) -> Result<Response, Error> {
 /// organization that declared it, or the structure of the PASS's last hire (R-SUSP-2); 404 for
 /// those R-PASS-10 does not entitle, 403 for the others.
 fn own_suspension(ctx: &Ctx) -> Result<(StoredSuspension, StoredPass), Error> {
+    // Who first: an anonymous caller learns nothing of which ids exist.
+    ctx.actor()?;
     let db = ctx.db()?;
     let found = suspensions::find(db, ctx.param("id"))?.ok_or_else(Error::not_found)?;
     let (organization, stored) = pass_acts::entitled_pass(ctx, passes::find(db, &found.pass_id)?)?;

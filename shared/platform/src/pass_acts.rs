@@ -57,7 +57,9 @@ pub fn hired_on(db: &Db, pass_id: &str, structure_id: &str) -> Result<bool, Erro
 }
 
 /// `?dry_run=true|false` (absent: false; present without a value: 400, never the real act).
+/// Every act is authenticated: the caller is known (401) before any parameter is judged.
 pub fn dry_run(ctx: &Ctx) -> Result<bool, Error> {
+    ctx.actor()?;
     match ctx.query_param("dry_run").as_deref() {
         None if !ctx.has_query_key("dry_run") => Ok(false),
         Some("false") => Ok(false),

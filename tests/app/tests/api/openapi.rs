@@ -392,8 +392,8 @@ async fn every_documented_query_bound_is_the_served_one_with_its_documented_mess
         .await
         .ok(200);
     assert_eq!(imported["rejected"], serde_json::json!([]));
-    // The candidates' and applications' operations act for a prescriber organization (the
-    // administration gets 403 there), about a candidate it knows.
+    // The candidates', applications' and prolongation requests' operations act for a prescriber
+    // organization (the administration gets 403 there), about a candidate it knows.
     let prescriber = app
         .organization("prescriber", "ML", Some("VALIDATED"))
         .await;
@@ -421,7 +421,7 @@ async fn every_documented_query_bound_is_the_served_one_with_its_documented_mess
             let tags = operation["tags"].as_array().into_iter().flatten();
             let prescriber_operation = tags
                 .filter_map(Value::as_str)
-                .any(|t| ["candidates", "applications"].contains(&t));
+                .any(|t| ["candidates", "applications", "prolongations"].contains(&t));
             let token = if prescriber_operation {
                 &prescriber.admin.token
             } else {
@@ -429,7 +429,10 @@ async fn every_documented_query_bound_is_the_served_one_with_its_documented_mess
             };
             let concrete = match path.strip_prefix("/api/v1/candidates/{id}") {
                 Some(rest) => format!("/api/v1/candidates/{candidate}{rest}"),
-                None => path.replace("{id}", organization),
+                // A PASS act's `dry_run` has no bound: a well-formed number is enough.
+                None => path
+                    .replace("{id}", organization)
+                    .replace("{number}", "999990000001"),
             };
             assert!(
                 parameters.is_empty() || !concrete.contains('{'),
