@@ -202,15 +202,15 @@ pub fn grant(ctx: &Ctx) -> Result<Response, Error> {
         }
         prolongation::check_no_overlap(request.dates, facts.context().granted)?;
         // R-PROL-3 holds at the grant too: the candidate's latest PASS, not suspended.
-        if let Err(Error::Unprocessable { code, detail, .. }) =
-            prolongation::preconditions(&facts.context())
-        {
-            return Err(Error::Conflict {
+        // Its refusal is a conflict with the request's state: 409, still pending.
+        prolongation::preconditions(&facts.context()).map_err(|error| match error {
+            Error::Unprocessable { code, detail, .. } => Error::Conflict {
                 code,
                 detail,
                 errors: FieldErrors::new(),
-            });
-        }
+            },
+            other => other,
+        })?;
         Ok(Grant {
             prolong: Prolong {
                 id: id.clone(),
