@@ -268,11 +268,19 @@ function showActs(pass) {
     if (previous && !field.value) field.value = previous.prescriber_organization.id;
   }
 
+  // The structure that asked may withdraw its pending request (to ask another organization).
+  const withdrawable = pending && pending.structure.id === organization?.id;
+  if (withdrawable) {
+    document.getElementById("retirer-demande").textContent =
+      `Demande adressée à ${pending.prescriber_organization.name} le ${dateTime(pending.created_at)}, jusqu'au ${date(pending.end_at)}.`;
+  }
+
   const offered = {
     suspendre: maySuspend,
     modifier: Boolean(running),
     prolonger: mayProlong && direct.length > 0 && !pending,
     demander: mayProlong && asked.length > 0 && !pending,
+    retirer: Boolean(withdrawable),
   };
   for (const [form, on] of Object.entries(offered)) {
     document.getElementById(`${form}-choix`).hidden = !on;
@@ -364,6 +372,15 @@ const ACTS = {
     }),
     preview: (a) => `Si la demande est accordée, le PASS IAE se terminera le ${date(a.end_at)}. Prolongation ${period(a.start_at, a.end_at)}.`,
     done: (a) => `Demande de prolongation envoyée à ${a.prescriber_organization.name}. Le PASS IAE sera prolongé jusqu'au ${date(a.end_at)} si elle est accordée.`,
+  },
+  retirer: {
+    fields: [],
+    request: () => {
+      const pending = state.pass.prolongation_requests.find((r) => r.state === "pending");
+      return { method: "POST", path: `/api/v1/prolongation-requests/${encodeURIComponent(pending.id)}/withdraw` };
+    },
+    preview: (a) => `La demande adressée à ${a.prescriber_organization.name} sera retirée ; la fin du PASS IAE reste le ${date(a.pass.end_at)}.`,
+    done: (a) => `Demande retirée : ${a.prescriber_organization.name} n'a plus à y répondre.`,
   },
 };
 

@@ -74,6 +74,7 @@ export const REQUEST_STATES = [
   ["pending", "En attente"],
   ["granted", "Accordée"],
   ["denied", "Refusée"],
+  ["withdrawn", "Retirée"],
 ];
 export const DENY_REASONS = [
   ["IAE", "L'IAE ne correspond plus aux besoins ou à la situation de la personne"],

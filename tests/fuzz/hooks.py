@@ -15,14 +15,32 @@
   (schemathesis.toml); this check then fails every such answer to schema-valid data except the
   codes and fields listed here, so a schema-valid request is never refused for a constraint the
   document forgot.
+- `ast.parse` is serialized: on Python 3.11 (CI's 3.11.7) the AST constructor keeps its
+  recursion counter in interpreter-wide state, so two of Schemathesis' worker threads parsing at
+  once (Hypothesis describes a strategy's lambdas by parsing their source) can raise
+  "SystemError: AST constructor recursion depth mismatch" (CPython gh-106905), which failed a CI
+  run; the lock changes nothing that is generated or checked.
 """
 
+import ast
 import json
 import os
 import re
+import threading
 
 import schemathesis
 from hypothesis import strategies as st
+
+_AST_PARSE_LOCK = threading.RLock()
+_unserialized_ast_parse = ast.parse
+
+
+def _serialized_ast_parse(*args, **kwargs):
+    with _AST_PARSE_LOCK:
+        return _unserialized_ast_parse(*args, **kwargs)
+
+
+ast.parse = _serialized_ast_parse
 
 PROBLEM_CONTENT_TYPE = "application/problem+json; charset=utf-8"
 PROBLEM_FIELDS = ("type", "title", "status", "detail", "code", "errors")

@@ -192,16 +192,17 @@ def pass_act_fixtures(url, database, pass_number, admin, prescriber, aci, aci_or
     (updateSuspension) and one on another PASS (deleteSuspension, then suspendPass there), both
     declared by the ACI that hired on them; and four PASS of the ACI moved 400 days back in the
     database, so that their end falls within R-PROL-3's window (no endpoint dates a hire in the
-    past, as in the bench): one for the fuzzer's prolongations, one for its requests, and two with
-    a request pending to the `DECIDER`'s organization, one to grant, one to deny."""
+    past, as in the bench): one for the fuzzer's prolongations, one for its requests, and three
+    with a request pending to the `DECIDER`'s organization, one to grant, one to deny, one for the
+    ACI to withdraw."""
     today = datetime.date.fromisoformat(call(f"{url}/api/v1/health")["today"])
     decider_org, decider_token = decider(url, admin)
-    to_delete, prolonged, asked, to_grant, to_deny = (
-        hired_pass(url, prescriber, aci, aci_org, aci_job, f"fuzz.pass{i}@example.fr", 4 + i)[1] for i in range(5)
+    to_delete, prolonged, asked, to_grant, to_deny, to_withdraw = (
+        hired_pass(url, prescriber, aci, aci_org, aci_job, f"fuzz.pass{i}@example.fr", 4 + i)[1] for i in range(6)
     )
     db = sqlite3.connect(database, timeout=30)
     with db:
-        for number in (prolonged, asked, to_grant, to_deny):
+        for number in (prolonged, asked, to_grant, to_deny, to_withdraw):
             db.execute("UPDATE passes SET start_at = date(?2, '-400 days'), end_at = date(?2, '+329 days') "
                        "WHERE number = ?1", (number, today.isoformat()))
     db.close()
@@ -225,6 +226,7 @@ def pass_act_fixtures(url, database, pass_number, admin, prescriber, aci, aci_or
         "TREMPLIN_FUZZ_ASKED_PASS": asked,
         "TREMPLIN_FUZZ_GRANTED_REQUEST": request(to_grant),
         "TREMPLIN_FUZZ_DENIED_REQUEST": request(to_deny),
+        "TREMPLIN_FUZZ_WITHDRAWN_REQUEST": request(to_withdraw),
         "TREMPLIN_FUZZ_DECIDER_ORG": decider_org,
         "TREMPLIN_FUZZ_DECIDER_EMAIL": DECIDER,
         "TREMPLIN_FUZZ_DECIDER_TOKEN": decider_token,

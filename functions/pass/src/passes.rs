@@ -89,6 +89,7 @@ pub fn read(ctx: &Ctx) -> Result<Response, Error> {
             "reason_label": r.rule.label,
             "start_at": r.dates.start(),
             "end_at": r.dates.end(),
+            "structure": {"id": r.structure.0, "name": r.structure.1},
             "prescriber_organization": {"id": r.prescriber.0, "name": r.prescriber.1},
             "created_at": r.created_at,
             "decided_at": r.decided_at,

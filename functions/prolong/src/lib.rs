@@ -36,6 +36,11 @@ const ROUTES: &[Route] = &[
         "/api/v1/prolongation-requests/:id/deny",
         requests::deny,
     ),
+    route(
+        Method::Post,
+        "/api/v1/prolongation-requests/:id/withdraw",
+        requests::withdraw,
+    ),
 ];
 
 #[http_component]

@@ -43,16 +43,28 @@ fn hiring_structure(ctx: &Ctx) -> Result<(&Organization, StoredPass), Error> {
     // Who first (401), then which PASS.
     ctx.actor()?;
     let (organization, stored) = pass_acts::entitled_pass(ctx, pass_acts::by_number(ctx)?)?;
-    if organization.kind.category() != Category::Structure
-        || !pass_acts::hired_on(ctx.db()?, &stored.id, &organization.id)?
-    {
-        return Err(Error::Forbidden {
-            detail: "Seule une structure qui a embauché le candidat sur ce PASS IAE le prolonge \
-                ou demande sa prolongation (R-PROL-4)."
-                .into(),
-        });
+    if organization.kind.category() != Category::Structure {
+        return Err(not_hiring_structure());
     }
+    still_hiring(ctx.db()?, &stored.id, &organization.id)?;
     Ok((organization, stored))
+}
+
+/// Checked again under the act's lock: a hire cancelled meanwhile takes the right with it.
+fn still_hiring(db: &Db, pass_id: &str, structure_id: &str) -> Result<(), Error> {
+    if pass_acts::hired_on(db, pass_id, structure_id)? {
+        Ok(())
+    } else {
+        Err(not_hiring_structure())
+    }
+}
+
+fn not_hiring_structure() -> Error {
+    Error::Forbidden {
+        detail: "Seule une structure qui a embauché le candidat sur ce PASS IAE le prolonge ou \
+            demande sa prolongation (R-PROL-4)."
+            .into(),
+    }
 }
 
 /// What R-PROL-1..3 need about the PASS as it is now.
@@ -220,6 +232,7 @@ pub fn declare(ctx: &Ctx) -> Result<Response, Error> {
     act(ctx, 201, |db| {
         let today = ctx.clock.today();
         let facts = Facts::read(db, &stored.id, today)?;
+        still_hiring(db, &stored.id, &structure.id)?;
         // A pending request starts on the PASS end this would move: answer it first (R-PROL-3).
         refuse_if_pending(db, &stored.id)?;
         let dates = prolongation::check(rule, &facts.context(), end, today)?;
@@ -358,6 +371,7 @@ pub fn ask(ctx: &Ctx) -> Result<Response, Error> {
     act(ctx, 201, |db| {
         let today = ctx.clock.today();
         let facts = Facts::read(db, &stored.id, today)?;
+        still_hiring(db, &stored.id, &structure.id)?;
         // R-PROL-3: one pending request per PASS (the unique index decides a race).
         refuse_if_pending(db, &stored.id)?;
         let dates = prolongation::check(rule, &facts.context(), end, today)?;

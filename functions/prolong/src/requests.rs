@@ -1,7 +1,8 @@
 //! Prolongation requests (R-PROL-4): the structure and the prescriber organization list them;
 //! any member of that organization, while it is authorized, grants or denies one. A grant
 //! re-checks that the prolongation still starts on the PASS end and overlaps none: else 409,
-//! and the request stays pending.
+//! and the request stays pending. The structure that asked may withdraw it while pending (our
+//! reading, README "Suspensions and prolongations").
 
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -15,7 +16,7 @@ use tremplin_platform::db::Db;
 use tremplin_platform::ids::new_id;
 use tremplin_platform::pass_acts::{self, act, Plan};
 use tremplin_platform::repo::organizations::Organization;
-use tremplin_platform::repo::prolongations::{self as repo, Request, Side};
+use tremplin_platform::repo::prolongations::{self as repo, Outcome, Request, Side};
 use tremplin_platform::{json, prolongation_notices, Ctx, Response};
 
 use crate::prolongations::{Facts, Prolong};
@@ -48,7 +49,7 @@ fn to_json(request: &Request) -> Value {
         "start_at": request.dates.start(),
         "end_at": request.dates.end(),
         "explanation": request.explanation,
-        "pass": {"number": request.pass_number},
+        "pass": {"number": request.pass_number, "end_at": request.pass_end},
         "candidate": {"id": request.candidate_id, "first_name": request.candidate_name.0,
             "last_name": request.candidate_name.1},
         "structure": {"id": request.structure.0, "name": request.structure.1},
@@ -143,9 +144,47 @@ fn still_pending(db: &Db, id: &str) -> Result<Request, Error> {
 fn already_decided(state: RequestState) -> Error {
     Error::Conflict {
         code: "request_already_decided",
-        detail: format!("La demande a déjà reçu une réponse : {}.", state.label()),
+        detail: match state {
+            RequestState::Withdrawn => "La structure a retiré cette demande.".to_owned(),
+            _ => format!("La demande a déjà reçu une réponse : {}.", state.label()),
+        },
         errors: FieldErrors::from([("state".to_owned(), vec![state.as_str().to_owned()])]),
     }
+}
+
+/// The request as it is once ended by `outcome` at `now`, for the answer.
+fn ended(request: &Request, outcome: &Outcome<'_>, now: &str) -> Request {
+    let mut ended = request.clone();
+    ended.decided_at = Some(now.to_owned());
+    match outcome {
+        Outcome::Granted => ended.state = RequestState::Granted,
+        Outcome::Denied(denial, explanation) => {
+            ended.state = RequestState::Denied;
+            ended.deny_reason = Some(denial.reason.to_owned());
+            ended.deny_explanation = Some((*explanation).to_owned());
+            ended.proposed_actions = denial
+                .proposed_actions
+                .iter()
+                .map(|&a| a.to_owned())
+                .collect();
+        }
+        Outcome::Withdrawn => ended.state = RequestState::Withdrawn,
+    }
+    ended
+}
+
+/// Ends the pending request under the lock (a lost race is impossible there).
+fn end_request(
+    ctx: &Ctx,
+    db: &Db,
+    request: &Request,
+    outcome: &Outcome<'_>,
+    now: &str,
+) -> Result<(), Error> {
+    if !repo::decide_request(db, &request.id, outcome, now, ctx.actor_id())? {
+        return Err(Error::internal("pending request decided under the lock"));
+    }
+    Ok(())
 }
 
 /// A grant: the request decided and its prolongation recorded.
@@ -153,24 +192,22 @@ struct Grant {
     request: Request,
     prolong: Prolong,
     prescriber_id: String,
+    now: String,
 }
 
 impl Plan for Grant {
     type Answer = Value;
 
     fn answer(&self) -> Value {
-        let mut value = to_json(&self.request);
-        value["state"] = json!(RequestState::Granted.as_str());
-        value["state_label"] = json!(RequestState::Granted.label());
+        let mut granted = ended(&self.request, &Outcome::Granted, &self.now);
+        granted.pass_end = self.prolong.dates.end();
+        let mut value = to_json(&granted);
         value["prolongation"] = self.prolong.answer();
         value
     }
 
     fn apply(&self, ctx: &Ctx, db: &Db) -> Result<(), Error> {
-        let now = ctx.clock.now_rfc3339();
-        if !repo::decide_request(db, &self.request.id, None, &now, ctx.actor_id())? {
-            return Err(Error::internal("pending request decided under the lock"));
-        }
+        end_request(ctx, db, &self.request, &Outcome::Granted, &self.now)?;
         self.prolong.apply(ctx, db, &self.prescriber_id)?;
         prolongation_notices::decided(ctx, db, &self.request, RequestState::Granted)
     }
@@ -224,6 +261,7 @@ pub fn grant(ctx: &Ctx) -> Result<Response, Error> {
             },
             request,
             prescriber_id: organization.id.clone(),
+            now: ctx.clock.now_rfc3339(),
         })
     })
 }
@@ -234,32 +272,24 @@ struct Deny {
     denial: Denial,
     explanation: String,
     prescriber_id: String,
+    now: String,
+}
+
+impl Deny {
+    fn outcome(&self) -> Outcome<'_> {
+        Outcome::Denied(&self.denial, &self.explanation)
+    }
 }
 
 impl Plan for Deny {
     type Answer = Value;
 
     fn answer(&self) -> Value {
-        let mut value = to_json(&self.request);
-        value["state"] = json!(RequestState::Denied.as_str());
-        value["state_label"] = json!(RequestState::Denied.label());
-        value["deny_reason"] = label(DENY_REASONS, self.denial.reason);
-        value["deny_explanation"] = json!(self.explanation);
-        value["proposed_actions"] = json!(self
-            .denial
-            .proposed_actions
-            .iter()
-            .map(|c| label(PROPOSED_ACTIONS, c))
-            .collect::<Vec<_>>());
-        value
+        to_json(&ended(&self.request, &self.outcome(), &self.now))
     }
 
     fn apply(&self, ctx: &Ctx, db: &Db) -> Result<(), Error> {
-        let now = ctx.clock.now_rfc3339();
-        let denial = Some((&self.denial, self.explanation.as_str()));
-        if !repo::decide_request(db, &self.request.id, denial, &now, ctx.actor_id())? {
-            return Err(Error::internal("pending request decided under the lock"));
-        }
+        end_request(ctx, db, &self.request, &self.outcome(), &self.now)?;
         let details = json!({"request_id": self.request.id, "reason": self.denial.reason,
             "proposed_actions": self.denial.proposed_actions});
         ctx.audit(
@@ -297,6 +327,53 @@ pub fn deny(ctx: &Ctx) -> Result<Response, Error> {
             denial: denial.clone(),
             explanation: explanation.clone(),
             prescriber_id: organization.id.clone(),
+            now: ctx.clock.now_rfc3339(),
+        })
+    })
+}
+
+/// A withdrawal by the structure that asked.
+struct Withdraw {
+    request: Request,
+    now: String,
+}
+
+impl Plan for Withdraw {
+    type Answer = Value;
+
+    fn answer(&self) -> Value {
+        to_json(&ended(&self.request, &Outcome::Withdrawn, &self.now))
+    }
+
+    fn apply(&self, ctx: &Ctx, db: &Db) -> Result<(), Error> {
+        end_request(ctx, db, &self.request, &Outcome::Withdrawn, &self.now)?;
+        ctx.audit(
+            db,
+            Some(&self.request.structure.0),
+            PassEvent::ProlongationWithdrawn.as_str(),
+            "pass",
+            &self.request.pass_id,
+            json!({"request_id": self.request.id}),
+        )?;
+        prolongation_notices::withdrawn(ctx, db, &self.request)
+    }
+}
+
+/// `POST /api/v1/prolongation-requests/{id}/withdraw`: by a member of the structure that
+/// asked, while pending (403 for the organization asked, 404 for anyone else).
+pub fn withdraw(ctx: &Ctx) -> Result<Response, Error> {
+    pass_acts::dry_run(ctx)?;
+    let (organization, request) = party_request(ctx)?;
+    if request.structure.0 != organization.id {
+        return Err(Error::Forbidden {
+            detail: "Seule la structure qui a fait la demande de prolongation la retire.".into(),
+        });
+    }
+    ctx.optional_json::<Empty>()?;
+    act(ctx, 200, |db| {
+        Ok(Withdraw {
+            request: still_pending(db, &request.id)?,
+            now: ctx.clock.now_rfc3339(),
         })
     })
 }

@@ -181,8 +181,12 @@ pub fn create(ctx: &Ctx) -> Result<Response, Error> {
     let end = end.flatten();
     let id = new_id("susp")?;
     act(ctx, 201, |db| {
-        // Under the lock, the PASS as it is now: another act may have moved its end.
+        // Under the lock, the PASS as it is now: another act may have moved its end, or
+        // cancelled the hire that made this structure the last one (R-SUSP-2).
         let stored = passes::find(db, &stored.id)?.ok_or_else(Error::not_found)?;
+        if let Suspender::Structure { .. } = who {
+            suspender(ctx, db, organization, &stored)?;
+        }
         let existing = suspensions::dates_of_pass(db, &stored.id)?;
         let today = ctx.clock.today();
         let effect = suspension::create(&stored.pass, &existing, start, end, today)?;

@@ -152,10 +152,12 @@ pub enum PassEvent {
     ProlongationRequested,
     /// R-PROL-4: the request denied.
     ProlongationDenied,
+    /// The request withdrawn by the structure that made it.
+    ProlongationWithdrawn,
 }
 
 impl PassEvent {
-    const ALL: [PassEvent; 12] = [
+    const ALL: [PassEvent; 13] = [
         PassEvent::Issued,
         PassEvent::Reused,
         PassEvent::Moved,
@@ -168,6 +170,7 @@ impl PassEvent {
         PassEvent::Prolonged,
         PassEvent::ProlongationRequested,
         PassEvent::ProlongationDenied,
+        PassEvent::ProlongationWithdrawn,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -184,6 +187,7 @@ impl PassEvent {
             PassEvent::Prolonged => "prolong_pass",
             PassEvent::ProlongationRequested => "request_prolongation",
             PassEvent::ProlongationDenied => "deny_prolongation",
+            PassEvent::ProlongationWithdrawn => "withdraw_prolongation_request",
         }
     }
 
@@ -203,6 +207,7 @@ impl PassEvent {
             PassEvent::Prolonged => "PASS IAE prolongé",
             PassEvent::ProlongationRequested => "Prolongation demandée à un prescripteur habilité",
             PassEvent::ProlongationDenied => "Demande de prolongation refusée",
+            PassEvent::ProlongationWithdrawn => "Demande de prolongation retirée par la structure",
         }
     }
 

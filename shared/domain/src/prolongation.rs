@@ -310,13 +310,18 @@ pub enum RequestState {
     Pending,
     Granted,
     Denied,
+    /// Withdrawn by the structure that asked, before any answer (our reading: DOMAIN.md is
+    /// silent; without it a request to the wrong organization, or to one that lost its
+    /// authorization, would block the PASS's next request for good, R-PROL-3).
+    Withdrawn,
 }
 
 impl RequestState {
-    const ALL: [RequestState; 3] = [
+    pub const ALL: [RequestState; 4] = [
         RequestState::Pending,
         RequestState::Granted,
         RequestState::Denied,
+        RequestState::Withdrawn,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -324,6 +329,7 @@ impl RequestState {
             RequestState::Pending => "pending",
             RequestState::Granted => "granted",
             RequestState::Denied => "denied",
+            RequestState::Withdrawn => "withdrawn",
         }
     }
 
@@ -332,6 +338,7 @@ impl RequestState {
             RequestState::Pending => "En attente",
             RequestState::Granted => "Accordée",
             RequestState::Denied => "Refusée",
+            RequestState::Withdrawn => "Retirée",
         }
     }
 
@@ -342,7 +349,7 @@ impl RequestState {
             .ok_or_else(|| {
                 Invalid::new(
                     "invalid_state",
-                    "État inconnu (valeurs possibles : pending, granted, denied).",
+                    "État inconnu (valeurs possibles : pending, granted, denied, withdrawn).",
                 )
             })
     }

@@ -30,7 +30,9 @@ CREATE TABLE prolongation_requests (
     explanation TEXT NOT NULL CHECK (length(explanation) BETWEEN 1 AND 5000),
     prescriber_organization_id TEXT NOT NULL REFERENCES organizations (id),
     assigned_to TEXT NOT NULL REFERENCES users (id),
-    state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'granted', 'denied')),
+    -- `withdrawn`: by the structure that asked, before any answer.
+    state TEXT NOT NULL DEFAULT 'pending'
+        CHECK (state IN ('pending', 'granted', 'denied', 'withdrawn')),
     created_at TEXT NOT NULL,
     created_on TEXT NOT NULL,
     created_by TEXT,

@@ -277,6 +277,11 @@ impl Ctx {
         })
     }
 
+    /// The raw query string, without its `?` ("" when there is none).
+    pub fn query(&self) -> &str {
+        &self.query
+    }
+
     /// Whether the query string names `name` at all, with a value or not (`?dry_run`).
     pub fn has_query_key(&self, name: &str) -> bool {
         self.query

@@ -44,7 +44,14 @@ pub fn key_of(ctx: &Ctx) -> Result<Option<Key>, Error> {
     }
     let scope =
         bearer_token(ctx).map_or_else(|| "anonymous".to_owned(), |t| sha256_hex(t.as_bytes()));
-    let mut fingerprint = format!("{} {}\n", ctx.method, ctx.path).into_bytes();
+    // The query is part of the request: a `?dry_run=true` preview must never be answered with the
+    // stored answer of the act itself. (Without a query the fingerprint is what it always was, so
+    // keys stored before this line existed still replay.)
+    let target = match ctx.query() {
+        "" => ctx.path.clone(),
+        query => format!("{}?{query}", ctx.path),
+    };
+    let mut fingerprint = format!("{} {target}\n", ctx.method).into_bytes();
     fingerprint.extend_from_slice(ctx.body());
     Ok(Some(Key {
         scope,

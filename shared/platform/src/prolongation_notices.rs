@@ -1,17 +1,19 @@
 //! The messages of a prolongation request (R-PROL-4), queued through the outbox in the act's
-//! transaction: the request to the member it names, the decision to the structure's members,
-//! and the reminders to the organization 10, 20 and 30 days after the request while it is
-//! pending. Fermyon Cloud has no timer: the reminders are queued by the scheduled delivery
-//! call (`POST /api/v1/admin/outbox/deliver`), in the same transaction as its claim. French, a
-//! link, never a NIR.
+//! transaction: the request to the member it names (and its withdrawal, while that member still
+//! belongs to the organization), the decision to the structure's members, and the reminders to
+//! the organization's active members 10, 20 and 30 days after the request while it is pending
+//! and the organization authorized (one that lost its authorization cannot answer: its
+//! reminders are counted as sent, unsent). Fermyon Cloud has no timer: the reminders are queued
+//! by the scheduled delivery call (`POST /api/v1/admin/outbox/deliver`), in the same
+//! transaction as its claim. French, a link, never a NIR.
 
 use tremplin_domain::prolongation::{reminders_due, RequestState};
 use tremplin_domain::Error;
 
 use crate::db::Db;
 use crate::outbox::{self, OncePerAddress};
-use crate::repo::memberships;
 use crate::repo::prolongations::{self, Request};
+use crate::repo::{memberships, organizations};
 use crate::Ctx;
 
 /// At most this many requests get their reminder per delivery call (a bounded transaction).
@@ -46,6 +48,34 @@ pub fn requested(ctx: &Ctx, db: &Db, request: &Request) -> Result<(), Error> {
     )
 }
 
+/// To the member the structure named, if still an active member of the organization asked.
+pub fn withdrawn(ctx: &Ctx, db: &Db, request: &Request) -> Result<(), Error> {
+    let assigned = &request.assigned_to.1;
+    if !memberships::active_emails(db, &request.prescriber.0)?.contains(assigned) {
+        return Ok(());
+    }
+    let base = outbox::app_url()?;
+    let mut mail = OncePerAddress::new(
+        ctx,
+        db,
+        Some(&request.prescriber.0),
+        "prolongation_withdrawn",
+    );
+    mail.send(
+        assigned,
+        &format!(
+            "Demande de prolongation retirée par {}",
+            request.structure.1
+        ),
+        &format!(
+            "Bonjour,\n\n{} a retiré sa demande de prolongation ; elle n'attend plus de \
+             réponse :\n{}\n\nVos demandes : {base}/prolongations.html\n\n— Tremplin\n",
+            request.structure.1,
+            summary(request)
+        ),
+    )
+}
+
 /// To the structure's members: granted or denied.
 pub fn decided(ctx: &Ctx, db: &Db, request: &Request, state: RequestState) -> Result<(), Error> {
     let base = outbox::app_url()?;
@@ -72,6 +102,13 @@ pub fn queue_reminders(ctx: &Ctx, db: &Db) -> Result<usize, Error> {
     let base = outbox::app_url()?;
     let due = prolongations::reminders_due(db, today, REMINDERS_PER_CALL)?;
     for request in &due {
+        let authorized =
+            organizations::find(db, &request.prescriber.0)?.is_some_and(|o| o.is_authorized(today));
+        let sent = reminders_due(request.created_on, today);
+        prolongations::set_reminders_sent(db, &request.id, sent)?;
+        if !authorized {
+            continue;
+        }
         let mut mail = OncePerAddress::new(
             ctx,
             db,
@@ -90,15 +127,9 @@ pub fn queue_reminders(ctx: &Ctx, db: &Db) -> Result<usize, Error> {
             request.created_on.french(),
             summary(request)
         );
-        mail.send(&request.assigned_to.1, &subject, &text)?;
         for address in memberships::active_emails(db, &request.prescriber.0)? {
             mail.send(&address, &subject, &text)?;
         }
-        prolongations::set_reminders_sent(
-            db,
-            &request.id,
-            reminders_due(request.created_on, today),
-        )?;
     }
     Ok(due.len())
 }

@@ -17,13 +17,16 @@ const INSERT: &str = "INSERT INTO prolongations (id, pass_id, start_at, end_at, 
 macro_rules! select_requests {
     ($where:literal) => {
         concat!(
-            "SELECT r.id, r.pass_id, p.number, p.candidate_id, c.first_name, c.last_name, ",
+            "SELECT r.id, r.pass_id, p.number, p.end_at AS pass_end_at, p.candidate_id, ",
+            "c.first_name, c.last_name, ",
             "r.structure_id, s.name AS structure_name, s.brand AS structure_brand, r.reason, ",
             "r.start_at, r.end_at, r.explanation, r.prescriber_organization_id, ",
             "o.name AS prescriber_name, o.brand AS prescriber_brand, r.assigned_to, ",
             "u.email AS assigned_email, r.state, r.created_at, r.created_on, r.reminders_sent, ",
             "r.decided_at, r.deny_reason, r.deny_explanation, r.proposed_actions ",
-            "FROM prolongation_requests r JOIN passes p ON p.id = r.pass_id ",
+            // A cancelled PASS is gone (R-PASS-7), and its requests with it.
+            "FROM prolongation_requests r ",
+            "JOIN passes p ON p.id = r.pass_id AND p.cancelled_at IS NULL ",
             "JOIN candidates c ON c.id = p.candidate_id ",
             "JOIN organizations s ON s.id = r.structure_id ",
             "JOIN organizations o ON o.id = r.prescriber_organization_id ",
@@ -40,19 +43,22 @@ const REQUESTS_TO: &str = select_requests!(
     "WHERE r.prescriber_organization_id = ?1 AND (?2 IS NULL OR r.state = ?2) \
      ORDER BY r.created_at DESC, r.id LIMIT ?3 OFFSET ?4"
 );
-const COUNT_TO: &str = "SELECT COUNT(*) AS n FROM prolongation_requests \
-    WHERE prescriber_organization_id = ?1 AND (?2 IS NULL OR state = ?2)";
+const COUNT_TO: &str = "SELECT COUNT(*) AS n FROM prolongation_requests r \
+    JOIN passes p ON p.id = r.pass_id AND p.cancelled_at IS NULL \
+    WHERE r.prescriber_organization_id = ?1 AND (?2 IS NULL OR r.state = ?2)";
 /// The structure's requests, newest first.
 const REQUESTS_FROM: &str = select_requests!(
     "WHERE r.structure_id = ?1 AND (?2 IS NULL OR r.state = ?2) \
      ORDER BY r.created_at DESC, r.id LIMIT ?3 OFFSET ?4"
 );
-const COUNT_FROM: &str = "SELECT COUNT(*) AS n FROM prolongation_requests \
-    WHERE structure_id = ?1 AND (?2 IS NULL OR state = ?2)";
+const COUNT_FROM: &str = "SELECT COUNT(*) AS n FROM prolongation_requests r \
+    JOIN passes p ON p.id = r.pass_id AND p.cancelled_at IS NULL \
+    WHERE r.structure_id = ?1 AND (?2 IS NULL OR r.state = ?2)";
 const INSERT_REQUEST: &str = "INSERT INTO prolongation_requests (id, pass_id, structure_id, \
     reason, start_at, end_at, explanation, prescriber_organization_id, assigned_to, created_at, \
     created_on, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-/// Decided only while pending: of two racing decisions the second changes nothing.
+/// Decided (or withdrawn) only while pending: of two racing decisions the second changes
+/// nothing.
 const DECIDE_REQUEST: &str = "UPDATE prolongation_requests SET state = ?2, decided_at = ?3, \
     decided_by = ?4, deny_reason = ?5, deny_explanation = ?6, proposed_actions = ?7 \
     WHERE id = ?1 AND state = 'pending' RETURNING id";
@@ -152,6 +158,8 @@ pub struct Request {
     pub id: String,
     pub pass_id: String,
     pub pass_number: String,
+    /// The PASS's current end, which a grant requires to be the request's start (R-PROL-2).
+    pub pass_end: Date,
     pub candidate_id: String,
     pub candidate_name: (String, String),
     pub structure: (String, String),
@@ -181,6 +189,7 @@ fn request(row: &Row<'_>) -> Result<Request, Error> {
         id: row.text("id")?,
         pass_id: row.text("pass_id")?,
         pass_number: row.text("number")?,
+        pass_end: date(row, "pass_end_at")?,
         candidate_id: row.text("candidate_id")?,
         candidate_name: (row.text("first_name")?, row.text("last_name")?),
         structure: named(row, "structure_id", "structure_name", "structure_brand")?,
@@ -312,18 +321,28 @@ pub fn pending_request_exists() -> Error {
     }
 }
 
-/// The decision on a pending request; false if it was no longer pending (a lost race).
+/// What ends a pending request.
+pub enum Outcome<'a> {
+    Granted,
+    /// The denial and its explanation.
+    Denied(&'a Denial, &'a str),
+    Withdrawn,
+}
+
+/// Ends a pending request; false if it was no longer pending (a lost race).
 pub fn decide_request(
     db: &Db,
     id: &str,
-    denial: Option<(&Denial, &str)>,
+    outcome: &Outcome<'_>,
     now: &str,
     by: Option<&str>,
 ) -> Result<bool, Error> {
-    let state = if denial.is_some() {
-        RequestState::Denied
-    } else {
-        RequestState::Granted
+    let (state, denial) = match outcome {
+        Outcome::Granted => (RequestState::Granted, None),
+        Outcome::Denied(denial, explanation) => {
+            (RequestState::Denied, Some((*denial, *explanation)))
+        }
+        Outcome::Withdrawn => (RequestState::Withdrawn, None),
     };
     let actions = denial
         .map(|(d, _)| serde_json::to_string(&d.proposed_actions))

@@ -69,13 +69,8 @@ fn the_suspend_and_prolong_forms_list_the_domains_reasons_and_answers() {
         written_table("PROPOSED_ACTIONS"),
         rows(prolongation::PROPOSED_ACTIONS.iter().copied())
     );
-    let states = [
-        RequestState::Pending,
-        RequestState::Granted,
-        RequestState::Denied,
-    ];
     assert_eq!(
         written_table("REQUEST_STATES"),
-        rows(states.map(|s| (s.as_str(), s.label())))
+        rows(RequestState::ALL.map(|s| (s.as_str(), s.label())))
     );
 }

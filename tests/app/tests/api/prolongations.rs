@@ -7,8 +7,8 @@
 use serde_json::{json, Value};
 use tremplin_tests::{candidate_body, join_all, nir, TestApp, TestResponse};
 
-use super::decisions::{accept_body, decide, TODAY};
-use super::suspensions::{hired_on, pass_view, suspend, Hired};
+use super::decisions::{decide, TODAY};
+use super::suspensions::{hired_by, hired_on, pass_view, suspend, Hired};
 
 async fn prolong(app: &TestApp, token: &str, number: &str, body: Value) -> TestResponse {
     app.post(&format!("/api/v1/passes/{number}/prolongations"))
@@ -169,35 +169,12 @@ async fn r_prol_3_never_while_suspended_and_r_prol_1_senior_cdi_needs_57_years_a
 
     // A candidate born on 1969-03-11 is 57 on 2026-03-11; their PASS started that day.
     let mut app = TestApp::spawn().await;
-    app.set_today("2026-03-11");
-    let ml = app
-        .organization("prescriber", "ML", Some("VALIDATED"))
-        .await;
-    let ei = app.organization("structure", "EI", None).await;
     let mut body = candidate_body("jean.senior@example.fr", 7);
     body["title"] = json!("M");
     body["first_name"] = json!("Jean");
     body["birthdate"] = json!("1969-03-11");
     body["nir"] = json!(nir(1, 1969, 3, "75", 7));
-    let candidate = app.candidate(&ml.member.token, body).await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    app.diagnose(&ml.member.token, &candidate).await;
-    let sent = app
-        .apply(&ml.member.token, &ei.id, &candidate)
-        .await
-        .ok(201);
-    let hired = decide(
-        &app,
-        &ei.member.token,
-        sent["id"].as_str().unwrap(),
-        "accept",
-        accept_body("2026-03-11"),
-    )
-    .await
-    .ok(200);
-    let number = hired["pass"]["number"].as_str().unwrap().to_owned();
+    let (_, ei, number) = hired_by(&mut app, "EI", body, "2026-03-11").await;
     app.set_today("2027-03-10");
     let early = prolong(&app, &ei.member.token, &number, senior.clone())
         .await
@@ -462,12 +439,6 @@ async fn r_prol_4_reminders_go_to_the_organization_10_20_and_30_days_after_while
         .as_str()
         .unwrap()
         .to_owned();
-    let reminders = |app: &TestApp| {
-        app.db()
-            .query_row("SELECT COUNT(*) FROM outbox WHERE kind = 'prolongation_reminder' AND recipient = ?1",
-                [&hire.ml.member.email], |row| row.get::<_, i64>(0))
-            .unwrap()
-    };
     for (today, expected) in [
         ("2027-03-10", 0),
         ("2027-03-11", 1),
@@ -479,7 +450,11 @@ async fn r_prol_4_reminders_go_to_the_organization_10_20_and_30_days_after_while
     ] {
         app.set_today(today);
         app.deliver().await;
-        assert_eq!(reminders(&app), expected, "on {today}");
+        assert_eq!(
+            reminders_to(&app, &hire.ml.member.email),
+            expected,
+            "on {today}"
+        );
     }
     // Its admin gets them too; a decided request gets no more.
     let admin_mail = app.mail_to(&hire.ml.admin.email, 3).await;
@@ -507,7 +482,11 @@ async fn r_prol_4_reminders_go_to_the_organization_10_20_and_30_days_after_while
         .ok(200);
     app.set_today("2027-06-01");
     app.deliver().await;
-    assert_eq!(reminders(&app), 3, "none for decided requests");
+    assert_eq!(
+        reminders_to(&app, &hire.ml.member.email),
+        3,
+        "none for decided requests"
+    );
 }
 
 #[tokio::test]
@@ -628,4 +607,278 @@ async fn r_prol_3_a_grant_is_refused_while_the_pass_is_suspended_and_stays_pendi
         .send()
         .await
         .ok(200);
+}
+
+fn request_path(id: &str, act: &str) -> String {
+    format!("/api/v1/prolongation-requests/{id}/{act}")
+}
+
+async fn asked_id(app: &TestApp, hire: &Hired, reason: &str, end: &str) -> String {
+    ask(app, hire, reason, end).await.ok(201)["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// The organization's requests in `state`, as its member sees them.
+async fn listed(app: &TestApp, token: &str, state: &str) -> Value {
+    app.get(&format!("/api/v1/prolongation-requests?state={state}"))
+        .bearer(token)
+        .send()
+        .await
+        .ok(200)
+}
+
+#[tokio::test]
+async fn the_structure_withdraws_its_pending_request_and_may_then_ask_another() {
+    let mut app = TestApp::spawn().await;
+    let hire = hired_on(&mut app, TODAY).await;
+    app.set_today(IN_WINDOW);
+    let id = asked_id(&app, &hire, "RQTH", "2029-02-28").await;
+    let withdraw = request_path(&id, "withdraw");
+    let stranger = app.organization("structure", "ACI", None).await;
+    app.outbox_settled().await;
+    let earlier = app.mail_to(&hire.ml.member.email, 0).await.len();
+    let before = app.snapshot();
+    // The organization asked cannot withdraw it, nor can another structure see it.
+    app.post(&withdraw)
+        .bearer(&hire.ml.member.token)
+        .send()
+        .await
+        .problem(403, "forbidden");
+    app.post(&withdraw)
+        .bearer(&stranger.member.token)
+        .send()
+        .await
+        .problem(404, "not_found");
+    app.post(&withdraw)
+        .send()
+        .await
+        .problem(401, "unauthenticated");
+    let preview = app
+        .post(&format!("{withdraw}?dry_run=true"))
+        .bearer(&hire.aci.member.token)
+        .send()
+        .await
+        .ok(200);
+    assert_eq!(
+        (preview["dry_run"].clone(), preview["state"].clone()),
+        (json!(true), json!("withdrawn"))
+    );
+    assert_eq!(app.snapshot(), before, "nothing written");
+
+    let mark = app.audit_mark();
+    let withdrawn = app
+        .post(&withdraw)
+        .bearer(&hire.aci.admin.token)
+        .send()
+        .await
+        .ok(200);
+    assert_eq!(withdrawn["state"], "withdrawn");
+    assert_eq!(withdrawn["state_label"], "Retirée");
+    assert!(withdrawn["decided_at"].is_string());
+    assert_eq!(
+        withdrawn["pass"]["end_at"], "2028-02-29",
+        "the PASS end unchanged"
+    );
+    let audit = app.audit_since(mark);
+    assert!(audit
+        .iter()
+        .any(|a| a.action == "withdraw_prolongation_request"
+            && a.organization_id.as_deref() == Some(hire.aci.id.as_str())));
+    let mail = app.mail_to(&hire.ml.member.email, earlier + 1).await;
+    assert!(mail
+        .iter()
+        .any(|m| m["subject"].as_str().unwrap().contains("retirée")));
+    // It no longer waits: not in the pending list, no answer, no second withdrawal.
+    assert_eq!(
+        listed(&app, &hire.ml.member.token, "pending").await["count"],
+        0
+    );
+    assert_eq!(
+        listed(&app, &hire.ml.member.token, "withdrawn").await["count"],
+        1
+    );
+    for act in ["grant", "withdraw"] {
+        let token = if act == "grant" {
+            &hire.ml.member.token
+        } else {
+            &hire.aci.member.token
+        };
+        let late = app
+            .post(&request_path(&id, act))
+            .bearer(token)
+            .send()
+            .await
+            .problem(409, "request_already_decided");
+        assert_eq!(late["errors"]["state"][0], "withdrawn");
+    }
+    assert_eq!(app.count("prolongations"), 0);
+    // R-PROL-3 counts pending requests only: the structure asks again.
+    ask(&app, &hire, "RQTH", "2029-01-31").await.ok(201);
+    let view = pass_view(&app, &hire.aci.member.token, &hire.number).await;
+    let states: Vec<&str> = view["prolongation_requests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["state"].as_str().unwrap())
+        .collect();
+    assert_eq!(states, ["withdrawn", "pending"]);
+    assert_eq!(
+        view["prolongation_requests"][0]["structure"]["id"],
+        hire.aci.id
+    );
+}
+
+#[tokio::test]
+async fn r_pass_7_a_cancelled_pass_takes_its_pending_request_and_reminders_with_it() {
+    let mut app = TestApp::spawn().await;
+    let hire = hired_on(&mut app, TODAY).await;
+    app.set_today(IN_WINDOW);
+    let id = asked_id(&app, &hire, "RQTH", "2029-02-28").await;
+    decide(
+        &app,
+        &hire.aci.member.token,
+        &hire.application,
+        "cancel",
+        json!({}),
+    )
+    .await
+    .ok(200);
+    assert_eq!(
+        listed(&app, &hire.ml.member.token, "pending").await["count"],
+        0
+    );
+    assert_eq!(
+        listed(&app, &hire.aci.member.token, "pending").await["count"],
+        0
+    );
+    app.get(&format!("/api/v1/prolongation-requests/{id}"))
+        .bearer(&hire.ml.member.token)
+        .send()
+        .await
+        .problem(404, "not_found");
+    app.post(&request_path(&id, "grant"))
+        .bearer(&hire.ml.member.token)
+        .send()
+        .await
+        .problem(404, "not_found");
+    app.set_today("2027-04-15");
+    app.deliver().await;
+    assert_eq!(reminders_to(&app, &hire.ml.member.email), 0);
+    assert_eq!(app.count("prolongations"), 0);
+}
+
+fn reminders_to(app: &TestApp, email: &str) -> i64 {
+    app.db()
+        .query_row(
+            "SELECT COUNT(*) FROM outbox WHERE kind = 'prolongation_reminder' AND recipient = ?1",
+            [email],
+            |row| row.get::<_, i64>(0),
+        )
+        .unwrap()
+}
+
+#[tokio::test]
+async fn r_prol_4_a_missed_sweep_sends_one_reminder_and_none_go_to_an_organization_no_longer_authorized(
+) {
+    let mut app = TestApp::spawn().await;
+    let hire = hired_on(&mut app, TODAY).await;
+    app.set_today(IN_WINDOW);
+    let id = asked_id(&app, &hire, "RQTH", "2029-02-28").await;
+    // No delivery call for 25 days: the 10- and 20-day reminders are one message.
+    app.set_today("2027-03-26");
+    app.deliver().await;
+    assert_eq!(reminders_to(&app, &hire.ml.member.email), 1);
+    let sent = |app: &TestApp| {
+        app.db()
+            .query_row(
+                "SELECT reminders_sent FROM prolongation_requests WHERE id = ?1",
+                [&id],
+                |row| row.get::<_, i64>(0),
+            )
+            .unwrap()
+    };
+    assert_eq!(sent(&app), 2);
+    // The organization loses its authorization: it can no longer answer, nor is reminded.
+    app.outbox_settled().await;
+    app.db()
+        .execute(
+            "UPDATE organizations SET authorization_status = 'REFUSED' WHERE id = ?1",
+            [&hire.ml.id],
+        )
+        .unwrap();
+    app.set_today("2027-03-31");
+    app.deliver().await;
+    assert_eq!(reminders_to(&app, &hire.ml.member.email), 1);
+    assert_eq!(sent(&app), 3, "counted, so that it never blocks the sweep");
+}
+
+#[tokio::test]
+async fn r_prol_3_two_racing_requests_on_one_pass_give_one_and_a_409() {
+    let mut app = TestApp::spawn().await;
+    let hire = hired_on(&mut app, TODAY).await;
+    app.set_today(IN_WINDOW);
+    let path = format!("/api/v1/passes/{}/prolongation-requests", hire.number);
+    let answers = join_all(
+        [&hire.aci.member.token, &hire.aci.admin.token]
+            .into_iter()
+            .map(|token| {
+                app.post(&path)
+                    .bearer(token)
+                    .json(request_body(&hire, "RQTH", "2029-02-28"))
+                    .spawn()
+            })
+            .collect(),
+    )
+    .await;
+    let mut statuses: Vec<u16> = answers.iter().map(|a| a.status).collect();
+    statuses.sort();
+    assert_eq!(statuses, [201, 409]);
+    let lost = answers.iter().find(|a| a.status == 409).unwrap();
+    assert_eq!(lost.json()["code"], "prolongation_request_pending");
+    assert_eq!(app.count("prolongation_requests"), 1);
+}
+
+#[tokio::test]
+async fn r_prol_1_senior_cdi_from_57_exactly_and_particular_difficulties_not_for_an_ei() {
+    let mut app = TestApp::spawn().await;
+    // Born on 1970-03-11: 57 on 2027-03-11; hired by an EI on 2026-03-01 (12 months by then).
+    let mut body = candidate_body("jean.senior@example.fr", 8);
+    body["title"] = json!("M");
+    body["first_name"] = json!("Jean");
+    body["birthdate"] = json!("1970-03-11");
+    body["nir"] = json!(nir(1, 1970, 3, "75", 8));
+    let (ml, ei, number) = hired_by(&mut app, "EI", body, "2026-03-01").await;
+    let senior = json!({"reason": "SENIOR_CDI", "end_at": "2030-01-31"});
+    app.set_today("2027-03-10");
+    let young = prolong(&app, &ei.member.token, &number, senior.clone())
+        .await
+        .problem(422, "validation_failed");
+    assert!(
+        young["errors"]["reason"][0]
+            .as_str()
+            .unwrap()
+            .contains("57 ans"),
+        "{young}"
+    );
+    // R-PROL-1: PARTICULAR_DIFFICULTIES is for AI and ACI/ACIPHC only.
+    let refused = app
+        .post(&format!("/api/v1/passes/{number}/prolongation-requests"))
+        .bearer(&ei.member.token)
+        .json(
+            json!({"reason": "PARTICULAR_DIFFICULTIES", "end_at": "2029-01-31",
+                     "explanation": "Difficultés de logement.", "prescriber_organization_id": ml.id,
+                     "assigned_to_email": ml.member.email}),
+        )
+        .send()
+        .await
+        .problem(422, "validation_failed");
+    assert!(refused["errors"]["reason"].is_array(), "{refused}");
+    assert_eq!(app.count("prolongation_requests"), 0);
+    app.set_today("2027-03-11");
+    let granted = prolong(&app, &ei.member.token, &number, senior)
+        .await
+        .ok(201);
+    assert_eq!(granted["pass"]["end_at"], "2030-01-31");
 }

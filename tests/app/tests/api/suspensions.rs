@@ -5,7 +5,7 @@
 //! `shared/domain/src/suspension.rs`.
 
 use serde_json::{json, Value};
-use tremplin_tests::{candidate_body, Org, TestApp, TestResponse};
+use tremplin_tests::{candidate_body, join_all, Org, TestApp, TestResponse};
 
 use super::decisions::{accept_body, decide, sent, TODAY};
 
@@ -14,6 +14,8 @@ pub struct Hired {
     pub ml: Org,
     pub aci: Org,
     pub candidate: String,
+    /// The accepted application.
+    pub application: String,
     pub number: String,
 }
 
@@ -29,8 +31,45 @@ pub async fn hired_on(app: &mut TestApp, start: &str) -> Hired {
         ml,
         aci,
         candidate,
+        application: id,
         number: hired["pass"]["number"].as_str().unwrap().to_owned(),
     }
+}
+
+/// The candidate of `body` registered and diagnosed by a new authorized Mission locale, sent to
+/// a new structure of `kind` which hires them on `start`: the Mission locale, the structure and
+/// the PASS number. The clock stays at `start`.
+pub async fn hired_by(
+    app: &mut TestApp,
+    kind: &str,
+    body: Value,
+    start: &str,
+) -> (Org, Org, String) {
+    app.set_today(start);
+    let ml = app
+        .organization("prescriber", "ML", Some("VALIDATED"))
+        .await;
+    let structure = app.organization("structure", kind, None).await;
+    let candidate = app.candidate(&ml.member.token, body).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.diagnose(&ml.member.token, &candidate).await;
+    let sent = app
+        .apply(&ml.member.token, &structure.id, &candidate)
+        .await
+        .ok(201);
+    let hired = decide(
+        app,
+        &structure.member.token,
+        sent["id"].as_str().unwrap(),
+        "accept",
+        accept_body(start),
+    )
+    .await
+    .ok(200);
+    let number = hired["pass"]["number"].as_str().unwrap().to_owned();
+    (ml, structure, number)
 }
 
 pub async fn suspend(app: &TestApp, token: &str, number: &str, body: Value) -> TestResponse {
@@ -315,6 +354,16 @@ async fn r_susp_6_a_rehire_cuts_the_running_suspension_and_deletes_one_that_star
     let view = pass_view(&app, &ei.member.token, &hire.number).await;
     assert_eq!(view["suspensions"][0]["end_at"], "2026-06-09");
     assert_eq!(view["end_at"], "2028-03-08");
+    // R-SUSP-2: the ACI hired first; the EI's is now the last hire, and only it suspends.
+    app.set_today("2026-06-15");
+    suspend(
+        &app,
+        &hire.aci.member.token,
+        &hire.number,
+        body("2026-06-15", None, "CONTRACT_BROKEN"),
+    )
+    .await
+    .problem(403, "forbidden");
 
     // A suspension by the EI (now the last hire) starting today, then a hire starting today by
     // a third structure: the suspension is deleted and the PASS end moves back.
@@ -542,4 +591,106 @@ async fn bad_input_on_the_suspension_routes_gets_a_4xx_problem_and_writes_nothin
         .await
         .problem(413, "payload_too_large");
     assert_eq!(app.snapshot(), before, "no table changed");
+}
+
+#[tokio::test]
+async fn r_susp_1_contrat_passerelle_is_refused_to_an_ai() {
+    let mut app = TestApp::spawn().await;
+    let (_, ai, number) = hired_by(
+        &mut app,
+        "AI",
+        candidate_body("lea.martin@example.fr", 1),
+        TODAY,
+    )
+    .await;
+    app.set_today("2026-06-01");
+    app.outbox_settled().await;
+    let before = app.snapshot();
+    let refused = suspend(
+        &app,
+        &ai.member.token,
+        &number,
+        body("2026-06-01", None, "CONTRAT_PASSERELLE"),
+    )
+    .await
+    .problem(422, "validation_failed");
+    assert!(refused["errors"]["reason"].is_array(), "{refused}");
+    assert_eq!(app.snapshot(), before, "nothing written");
+    suspend(
+        &app,
+        &ai.member.token,
+        &number,
+        body("2026-06-01", None, "CONTRACT_SUSPENDED"),
+    )
+    .await
+    .ok(201);
+}
+
+#[tokio::test]
+async fn r_susp_3_three_racing_suspensions_of_one_pass_give_one_and_two_refusals() {
+    let mut app = TestApp::spawn().await;
+    let hire = hired_on(&mut app, TODAY).await;
+    app.set_today("2026-06-01");
+    let path = format!("/api/v1/passes/{}/suspensions", hire.number);
+    let answers = join_all(
+        [
+            &hire.aci.member.token,
+            &hire.aci.admin.token,
+            &hire.ml.member.token,
+        ]
+        .into_iter()
+        .map(|token| {
+            app.post(&path)
+                .bearer(token)
+                .json(body("2026-06-01", Some("2026-06-30"), "CONTRACT_BROKEN"))
+                .spawn()
+        })
+        .collect(),
+    )
+    .await;
+    let mut statuses: Vec<u16> = answers.iter().map(|a| a.status).collect();
+    statuses.sort();
+    assert_eq!(statuses, [201, 422, 422]);
+    let codes: Vec<Value> = answers
+        .iter()
+        .filter(|a| a.status == 422)
+        .map(|a| a.json()["code"].clone())
+        .collect();
+    // The losers find the winner's suspension running (R-SUSP-3).
+    assert_eq!(codes, ["pass_already_suspended", "pass_already_suspended"]);
+    assert_eq!(app.count("suspensions"), 1);
+    let view = pass_view(&app, &hire.aci.member.token, &hire.number).await;
+    assert_eq!(
+        view["end_at"], "2028-03-29",
+        "2028-02-29 moved once, by end − start = 29 days (R-SUSP-4)"
+    );
+}
+
+#[tokio::test]
+async fn a_preview_and_the_act_with_one_idempotency_key_are_two_requests() {
+    let mut app = TestApp::spawn().await;
+    let hire = hired_on(&mut app, TODAY).await;
+    app.set_today("2026-06-01");
+    let path = format!("/api/v1/passes/{}/suspensions", hire.number);
+    let post = |path: String, key: &str| {
+        app.post(&path)
+            .bearer(&hire.aci.member.token)
+            .header("idempotency-key", key)
+            .json(body("2026-06-01", Some("2026-06-30"), "CONTRACT_BROKEN"))
+            .send()
+    };
+    // A preview first: the act with the same key then happens (a preview stores no answer).
+    let preview = post(format!("{path}?dry_run=true"), "first").await.ok(200);
+    assert_eq!(preview["dry_run"], true);
+    let made = post(path.clone(), "first").await;
+    assert_eq!(made.status, 201);
+    assert_eq!(made.header("idempotent-replayed"), None);
+    // The act first: a preview with its key is another request, never the act's stored answer.
+    post(format!("{path}?dry_run=true"), "first")
+        .await
+        .problem(422, "idempotency_key_reused");
+    let replayed = post(path, "first").await;
+    assert_eq!(replayed.status, 201);
+    assert_eq!(replayed.header("idempotent-replayed"), Some("true"));
+    assert_eq!(app.count("suspensions"), 1);
 }

@@ -171,8 +171,8 @@ fn offered(session: &Session) -> Result<()> {
         ensure!(shown(session, toggle)?, "{toggle} is not offered");
     }
     ensure!(
-        !shown(session, "#modifier-choix")?,
-        "a suspension to modify is offered"
+        !shown(session, "#modifier-choix")? && !shown(session, "#retirer-choix")?,
+        "a suspension to modify or a request to withdraw is offered"
     );
     ensure!(
         !shown(session, "#suspensions-bloc")? && !shown(session, "#demandes-bloc")?,
@@ -400,6 +400,16 @@ fn ask(session: &Session, fixture: &Fixture) -> Result<()> {
         "a request moved the end"
     );
     check(session, "pass.html (request sent)")?;
+    // The structure may withdraw it: the form says to whom it went and previews; it is kept here.
+    ensure!(shown(session, "#retirer-choix")?, "no withdrawal offered");
+    click(session, "[aria-controls=retirer]")?;
+    wait_shown(session, "#retirer")?;
+    wait_text_containing(session, "#retirer-demande", &fixture.prescriber_name)?;
+    click(session, "#retirer button[type=submit]")?;
+    wait_text_containing(session, "#retirer-apercu-texte", "sera retirée")?;
+    check(session, "pass.html (withdrawal preview)")?;
+    session.click(&session.find("#retirer .fermer")?)?;
+    ensure!(!shown(session, "#retirer")?, "the withdrawal form stays open");
     Ok(())
 }
 
