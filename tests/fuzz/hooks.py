@@ -138,7 +138,7 @@ NOT_IN_A_SCHEMA = {
     "PATCH /api/v1/structures/{id}/jobs/{job_id}": JOB,
     "GET /api/v1/structures": SEARCH,
     "GET /api/v1/prescribers": SEARCH,
-    # R-SUSP-2/3 against the stored PASS, its suspensions and today; the reasons the acting
+    # R-SUSP-2/3/6 against the stored PASS, its suspensions and hires and today; the reasons the acting
     # organization's kind and category may give.
     "POST /api/v1/passes/{number}/suspensions": {
         (422, "validation_failed"): [r"reason"],
@@ -147,12 +147,14 @@ NOT_IN_A_SCHEMA = {
         (422, "invalid_suspension_start"): [r"start_at"],
         (422, "invalid_suspension_end"): [r"end_at"],
         (422, "suspension_overlap"): [r"start_at"],
+        (422, "suspension_over_hire"): [r"end_at"],
     },
-    # R-SUSP-3/5 against the stored suspension, the others of its PASS and today.
+    # R-SUSP-3/5/6 against the stored suspension, the others of its PASS, its hires and today.
     "PATCH /api/v1/suspensions/{id}": {
         (422, "suspension_not_in_progress"): [],
         (422, "invalid_suspension_end"): [r"end_at"],
         (422, "suspension_overlap"): [r"start_at"],
+        (422, "suspension_over_hire"): [r"end_at"],
         (422, "invalid_first_day_back"): [r"first_day_back"],
     },
     "DELETE /api/v1/suspensions/{id}": {(422, "suspension_not_in_progress"): []},

@@ -8,6 +8,7 @@ use serde_json::{json, Value};
 use tremplin_domain::application::{self, optional_text, SenderKind, State};
 use tremplin_domain::decision::{buttons, Action, HiringDates, RefusalReason, OBSOLETED_BY_A_HIRE};
 use tremplin_domain::eligibility::AuthorKind;
+use tremplin_domain::error::collect;
 use tremplin_domain::organization::Category;
 use tremplin_domain::pass::{self, Employer, PassEvent, PassOutcome, Vouchers};
 use tremplin_domain::suspension;
@@ -114,13 +115,12 @@ pub fn refuse(ctx: &Ctx) -> Result<Response, Error> {
     let structure = deciding_structure(ctx)?;
     let body: RefuseBody = ctx.json()?;
     let mut errors = FieldErrors::new();
-    let reason = RefusalReason::parse(&body.reason)
-        .map_err(|invalid| errors.insert("reason".into(), vec![invalid.message]))
-        .ok();
-    let answer =
-        application::required_text(&body.answer, "invalid_answer", "La réponse au candidat")
-            .map_err(|invalid| errors.insert("answer".into(), vec![invalid.message]))
-            .ok();
+    let reason = collect(RefusalReason::parse(&body.reason), "reason", &mut errors);
+    let answer = collect(
+        application::required_text(&body.answer, "invalid_answer", "La réponse au candidat"),
+        "answer",
+        &mut errors,
+    );
     let comment = optional_text(
         body.comment.as_deref(),
         "invalid_text",
@@ -185,13 +185,8 @@ impl HireTerms {
         answer: Option<&str>,
     ) -> Result<HireTerms, Error> {
         let mut errors = FieldErrors::new();
-        let mut date = |value: &str, field: &str| {
-            Date::parse(value)
-                .map_err(|invalid| errors.insert(field.into(), vec![invalid.message]))
-                .ok()
-        };
-        let start = date(start, "hiring_start_at");
-        let end = end.map(|v| date(v, "hiring_end_at"));
+        let start = collect(Date::parse(start), "hiring_start_at", &mut errors);
+        let end = end.map(|v| collect(Date::parse(v), "hiring_end_at", &mut errors));
         let answer = optional_text(
             answer,
             "invalid_answer",

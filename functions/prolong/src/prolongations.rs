@@ -6,6 +6,7 @@
 use serde::Deserialize;
 use serde_json::{json, Value};
 use tremplin_domain::application::{optional_text, required_text};
+use tremplin_domain::error::collect;
 use tremplin_domain::organization::Category;
 use tremplin_domain::pass::PassEvent;
 use tremplin_domain::prolongation::{self, Context, Decider, ProlongationRule};
@@ -115,21 +116,14 @@ impl Facts {
     }
 }
 
-fn end_date(value: &str, errors: &mut FieldErrors) -> Option<Date> {
-    Date::parse(value)
-        .map_err(|invalid| errors.insert("end_at".into(), vec![invalid.message]))
-        .ok()
-}
-
 fn reason(
     value: &str,
     structure: &Organization,
     decider: Decider,
     errors: &mut FieldErrors,
 ) -> Option<&'static ProlongationRule> {
-    ProlongationRule::parse(value, structure.kind.code(), decider)
-        .map_err(|invalid| errors.insert("reason".into(), vec![invalid.message]))
-        .ok()
+    let rule = ProlongationRule::parse(value, structure.kind.code(), decider);
+    collect(rule, "reason", errors)
 }
 
 /// A prolongation to record (direct, or granted on a request).
@@ -217,7 +211,7 @@ pub fn declare(ctx: &Ctx) -> Result<Response, Error> {
     let body: DirectBody = ctx.json()?;
     let mut errors = FieldErrors::new();
     let rule = reason(&body.reason, structure, Decider::Structure, &mut errors);
-    let end = end_date(&body.end_at, &mut errors);
+    let end = collect(Date::parse(&body.end_at), "end_at", &mut errors);
     let explanation = optional_text(
         body.explanation.as_deref(),
         "invalid_text",
@@ -324,10 +318,12 @@ pub fn ask(ctx: &Ctx) -> Result<Response, Error> {
         Decider::AuthorizedPrescriber,
         &mut errors,
     );
-    let end = end_date(&body.end_at, &mut errors);
-    let explanation = required_text(&body.explanation, "invalid_text", "L'explication")
-        .map_err(|invalid| errors.insert("explanation".into(), vec![invalid.message]))
-        .ok();
+    let end = collect(Date::parse(&body.end_at), "end_at", &mut errors);
+    let explanation = collect(
+        required_text(&body.explanation, "invalid_text", "L'explication"),
+        "explanation",
+        &mut errors,
+    );
     let db = ctx.db()?;
     let today = ctx.clock.today();
     // R-PROL-4: an authorized prescriber organization, and one of its active members.

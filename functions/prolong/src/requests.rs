@@ -7,6 +7,7 @@
 use serde::Deserialize;
 use serde_json::{json, Value};
 use tremplin_domain::application::required_text;
+use tremplin_domain::error::collect;
 use tremplin_domain::organization::Category;
 use tremplin_domain::page::LIST_PAGE_SIZES;
 use tremplin_domain::pass::PassEvent;
@@ -64,11 +65,19 @@ fn to_json(request: &Request) -> Value {
     })
 }
 
-/// Whose requests the caller sees: a prescriber organization those addressed to it, a
-/// structure those it made.
-fn side(organization: &Organization) -> Result<Side<'_>, Error> {
+/// Whose requests the caller sees: a prescriber organization those addressed to it while it is
+/// authorized (R-ORG-4: once it is no longer, it is treated as any orienteur), a structure those
+/// it made.
+fn side<'a>(ctx: &Ctx, organization: &'a Organization) -> Result<Side<'a>, Error> {
     match organization.kind.category() {
-        Category::Prescriber => Ok(Side::To(&organization.id)),
+        Category::Prescriber if organization.is_authorized(ctx.clock.today()) => {
+            Ok(Side::To(&organization.id))
+        }
+        Category::Prescriber => Err(Error::Forbidden {
+            detail: "Votre organisation n'est pas habilitée : elle ne reçoit ni ne lit de demande \
+                de prolongation (R-PROL-4, R-ORG-4)."
+                .into(),
+        }),
         Category::Structure => Ok(Side::From(&organization.id)),
         Category::Administration => Err(Error::forbidden()),
     }
@@ -77,7 +86,7 @@ fn side(organization: &Organization) -> Result<Side<'_>, Error> {
 /// `GET /api/v1/prolongation-requests?state=`: newest first, paged.
 pub fn list(ctx: &Ctx) -> Result<Response, Error> {
     let organization = ctx.actor()?.acting()?.organization;
-    let side = side(organization)?;
+    let side = side(ctx, organization)?;
     let state = ctx
         .query_param("state")
         .map(|s| RequestState::parse(&s))
@@ -95,11 +104,16 @@ pub fn list(ctx: &Ctx) -> Result<Response, Error> {
     json(200, &page.envelope(&results, count))
 }
 
-/// The request of the route's `:id` for one of its two parties; 404 for anyone else.
+/// The request of the route's `:id` for one of its two parties (the organization asked while
+/// authorized, 403 after); 404 for anyone else.
 fn party_request(ctx: &Ctx) -> Result<(&Organization, Request), Error> {
     let organization = ctx.actor()?.acting()?.organization;
+    let side = side(ctx, organization)?;
     let request = repo::find_request(ctx.db()?, ctx.param("id"))?
-        .filter(|r| r.prescriber.0 == organization.id || r.structure.0 == organization.id)
+        .filter(|r| match side {
+            Side::To(id) => r.prescriber.0 == id,
+            Side::From(id) => r.structure.0 == id,
+        })
         .ok_or_else(Error::not_found)?;
     Ok((organization, request))
 }
@@ -238,9 +252,19 @@ pub fn grant(ctx: &Ctx) -> Result<Response, Error> {
             });
         }
         prolongation::check_no_overlap(request.dates, facts.context().granted)?;
-        // R-PROL-3 holds at the grant too: the candidate's latest PASS, not suspended.
-        // Its refusal is a conflict with the request's state: 409, still pending.
-        prolongation::preconditions(&facts.context()).map_err(|error| match error {
+        // R-PROL-4: the structure that asked must still have a hire on the PASS.
+        if !pass_acts::hired_on(db, &request.pass_id, &request.structure.0)? {
+            return Err(Error::Conflict {
+                code: "structure_no_longer_hiring",
+                detail: "La structure qui a fait la demande n'a plus d'embauche sur ce PASS IAE \
+                    (R-PROL-4) : refusez la demande."
+                    .into(),
+                errors: FieldErrors::new(),
+            });
+        }
+        // R-PROL-3 holds at the grant too: the candidate's latest PASS, not suspended, within
+        // the window. Its refusal is a conflict with the request's state: 409, still pending.
+        prolongation::preconditions(&facts.context(), today).map_err(|error| match error {
             Error::Unprocessable { code, detail, .. } => Error::Conflict {
                 code,
                 detail,
@@ -309,17 +333,17 @@ pub fn deny(ctx: &Ctx) -> Result<Response, Error> {
     pass_acts::dry_run(ctx)?;
     let (organization, request) = decider(ctx)?;
     let body: DenyBody = ctx.json()?;
-    let denial = prolongation::denial(&body.reason, &body.proposed_actions);
-    let explanation = required_text(&body.explanation, "invalid_text", "L'explication");
-    let (denial, explanation) = match (denial, explanation) {
-        (Ok(denial), Ok(explanation)) => (denial, explanation),
-        (denial, explanation) => {
-            let mut errors = denial.err().unwrap_or_default();
-            if let Err(invalid) = explanation {
-                errors.insert("explanation".into(), vec![invalid.message]);
-            }
-            return Err(Error::fields(errors));
-        }
+    let (denial, mut errors) = match prolongation::denial(&body.reason, &body.proposed_actions) {
+        Ok(denial) => (Some(denial), FieldErrors::new()),
+        Err(errors) => (None, errors),
+    };
+    let explanation = collect(
+        required_text(&body.explanation, "invalid_text", "L'explication"),
+        "explanation",
+        &mut errors,
+    );
+    let (Some(denial), Some(explanation)) = (denial, explanation) else {
+        return Err(Error::fields(errors));
     };
     act(ctx, 200, |db| {
         Ok(Deny {

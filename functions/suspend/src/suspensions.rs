@@ -5,13 +5,14 @@
 use serde::Deserialize;
 use serde_json::{json, Value};
 use tremplin_domain::application::optional_text;
+use tremplin_domain::error::collect;
 use tremplin_domain::organization::Category;
 use tremplin_domain::pass::PassEvent;
 use tremplin_domain::suspension::{self, Effect, Suspender, SuspensionReason};
 use tremplin_domain::{Date, DateRange, Error, FieldErrors};
 use tremplin_platform::db::Db;
 use tremplin_platform::ids::new_id;
-use tremplin_platform::pass_acts::{self, act, Plan};
+use tremplin_platform::pass_acts::{self, act, Hires, Plan};
 use tremplin_platform::repo::organizations::Organization;
 use tremplin_platform::repo::passes::{self, StoredPass};
 use tremplin_platform::repo::suspensions::{self, NewSuspension, StoredSuspension};
@@ -34,25 +35,15 @@ struct PatchBody {
     first_day_back: Option<String>,
 }
 
-fn parse_date(value: &str, field: &str, errors: &mut FieldErrors) -> Option<Date> {
-    Date::parse(value)
-        .map_err(|invalid| errors.insert(field.into(), vec![invalid.message]))
-        .ok()
-}
-
 /// R-SUSP-2: who the caller is for this PASS's suspensions; 403 for anyone else entitled to
 /// read it.
 fn suspender<'a>(
     ctx: &Ctx,
-    db: &Db,
     organization: &'a Organization,
-    stored: &StoredPass,
+    hires: &Hires,
 ) -> Result<Suspender<'a>, Error> {
     match organization.kind.category() {
-        Category::Structure
-            if pass_acts::last_hire_structure(db, &stored.id)?.as_deref()
-                == Some(organization.id.as_str()) =>
-        {
+        Category::Structure if hires.last_structure() == Some(organization.id.as_str()) => {
             Ok(Suspender::Structure {
                 kind: organization.kind.code(),
             })
@@ -63,6 +54,27 @@ fn suspender<'a>(
         _ => Err(Error::Forbidden {
             detail: "Seuls la structure de la dernière embauche et les prescripteurs habilités \
                 suspendent un PASS IAE (R-SUSP-2)."
+                .into(),
+        }),
+    }
+}
+
+/// R-SUSP-2/5: a suspension is changed by one who may suspend the PASS today and either declared
+/// it or made the last hire; 403 for the others.
+fn may_change(
+    ctx: &Ctx,
+    organization: &Organization,
+    declared_by: &str,
+    hires: &Hires,
+) -> Result<(), Error> {
+    let who = suspender(ctx, organization, hires);
+    match who {
+        Ok(Suspender::Structure { .. }) => Ok(()),
+        Ok(Suspender::AuthorizedPrescriber) if declared_by == organization.id => Ok(()),
+        _ => Err(Error::Forbidden {
+            detail: "Seuls l'organisation qui a déclaré la suspension, tant qu'elle peut \
+                suspendre ce PASS IAE, et la structure de la dernière embauche la modifient \
+                (R-SUSP-2)."
                 .into(),
         }),
     }
@@ -157,17 +169,19 @@ impl Plan for Act {
 pub fn create(ctx: &Ctx) -> Result<Response, Error> {
     pass_acts::dry_run(ctx)?;
     let (organization, stored) = pass_acts::entitled_pass(ctx, pass_acts::by_number(ctx)?)?;
-    let who = suspender(ctx, ctx.db()?, organization, &stored)?;
+    let who = suspender(ctx, organization, &Hires::read(ctx.db()?, &stored.id)?)?;
     let body: CreateBody = ctx.json()?;
     let mut errors = FieldErrors::new();
-    let start = parse_date(&body.start_at, "start_at", &mut errors);
+    let start = collect(Date::parse(&body.start_at), "start_at", &mut errors);
     let end = body
         .end_at
         .as_deref()
-        .map(|end| parse_date(end, "end_at", &mut errors));
-    let reason = SuspensionReason::parse(&body.reason, who)
-        .map_err(|invalid| errors.insert("reason".into(), vec![invalid.message]))
-        .ok();
+        .map(|end| collect(Date::parse(end), "end_at", &mut errors));
+    let reason = collect(
+        SuspensionReason::parse(&body.reason, who),
+        "reason",
+        &mut errors,
+    );
     let explanation = optional_text(
         body.explanation.as_deref(),
         "invalid_text",
@@ -181,15 +195,17 @@ pub fn create(ctx: &Ctx) -> Result<Response, Error> {
     let end = end.flatten();
     let id = new_id("susp")?;
     act(ctx, 201, |db| {
-        // Under the lock, the PASS as it is now: another act may have moved its end, or
-        // cancelled the hire that made this structure the last one (R-SUSP-2).
+        // Under the lock, the PASS as it is now: another act may have moved its end, or made or
+        // cancelled a hire (R-SUSP-2's last hire, R-SUSP-6's limit).
         let stored = passes::find(db, &stored.id)?.ok_or_else(Error::not_found)?;
+        let hires = Hires::read(db, &stored.id)?;
         if let Suspender::Structure { .. } = who {
-            suspender(ctx, db, organization, &stored)?;
+            suspender(ctx, organization, &hires)?;
         }
         let existing = suspensions::dates_of_pass(db, &stored.id)?;
         let today = ctx.clock.today();
-        let effect = suspension::create(&stored.pass, &existing, start, end, today)?;
+        let effect =
+            suspension::create(&stored.pass, &existing, start, end, today, &hires.starts()?)?;
         Ok(Act {
             event: PassEvent::Suspended,
             after: suspensions_after(&existing, &id, effect.suspension),
@@ -202,47 +218,53 @@ pub fn create(ctx: &Ctx) -> Result<Response, Error> {
     })
 }
 
-/// The suspension of the route's `:id` and its PASS, for a caller who may act on it: the
-/// organization that declared it, or the structure of the PASS's last hire (R-SUSP-2); 404 for
-/// those R-PASS-10 does not entitle, 403 for the others.
-fn own_suspension(ctx: &Ctx) -> Result<(StoredSuspension, StoredPass), Error> {
+/// The suspension of the route's `:id` and its PASS, for a caller who may change it
+/// ([`may_change`]); 404 for those R-PASS-10 does not entitle.
+fn own_suspension(ctx: &Ctx) -> Result<(StoredSuspension, StoredPass, &Organization), Error> {
     // Who first: an anonymous caller learns nothing of which ids exist.
     ctx.actor()?;
     let db = ctx.db()?;
     let found = suspensions::find(db, ctx.param("id"))?.ok_or_else(Error::not_found)?;
     let (organization, stored) = pass_acts::entitled_pass(ctx, passes::find(db, &found.pass_id)?)?;
-    let last_hire = pass_acts::last_hire_structure(db, &stored.id)?;
-    if found.organization.0 != organization.id && last_hire.as_deref() != Some(&organization.id) {
-        return Err(Error::Forbidden {
-            detail: "Seuls l'organisation qui a déclaré la suspension et la structure de la \
-                dernière embauche la modifient (R-SUSP-2)."
-                .into(),
-        });
-    }
-    Ok((found, stored))
+    may_change(
+        ctx,
+        organization,
+        &found.organization.0,
+        &Hires::read(db, &stored.id)?,
+    )?;
+    Ok((found, stored, organization))
 }
 
-/// Plans `change` on the suspension as it is under the lock.
-fn on_suspension(
-    ctx: &Ctx,
-    event: PassEvent,
-    change: impl Fn(
+/// What changes a suspension in progress: the PASS, the suspension, all of the PASS's, the
+/// starts of its hires (R-SUSP-6), today.
+type Change<'a> = dyn Fn(
         &StoredPass,
         &suspension::Suspension,
         &[suspension::Suspension],
+        &[Date],
         Date,
-    ) -> Result<Effect, Error>,
+    ) -> Result<Effect, Error>
+    + 'a;
+
+/// Plans `change` on the caller's suspension ([`own_suspension`]) as it is under the lock, the
+/// caller's right checked again.
+fn on_suspension(
+    ctx: &Ctx,
+    (found, stored, organization): (StoredSuspension, StoredPass, &Organization),
+    event: PassEvent,
+    change: &Change<'_>,
 ) -> Result<Response, Error> {
-    let (found, stored) = own_suspension(ctx)?;
     act(ctx, 200, |db| {
         let stored = passes::find(db, &stored.id)?.ok_or_else(Error::not_found)?;
+        let hires = Hires::read(db, &stored.id)?;
+        may_change(ctx, organization, &found.organization.0, &hires)?;
         let existing = suspensions::dates_of_pass(db, &stored.id)?;
         let current = existing
             .iter()
             .find(|s| s.id == found.suspension.id)
             .ok_or_else(Error::not_found)?;
         let today = ctx.clock.today();
-        let effect = change(&stored, current, &existing, today)?;
+        let effect = change(&stored, current, &existing, &hires.starts()?, today)?;
         Ok(Act {
             event,
             after: suspensions_after(&existing, &current.id, effect.suspension),
@@ -258,12 +280,14 @@ fn on_suspension(
 /// `PATCH /api/v1/suspensions/{id}`: `{end_at}` or `{first_day_back}` (R-SUSP-4/5).
 pub fn update(ctx: &Ctx) -> Result<Response, Error> {
     pass_acts::dry_run(ctx)?;
-    own_suspension(ctx)?;
+    let owned = own_suspension(ctx)?;
     let body: PatchBody = ctx.json()?;
     let mut errors = FieldErrors::new();
     let asked = match (body.end_at.as_deref(), body.first_day_back.as_deref()) {
-        (Some(end), None) => parse_date(end, "end_at", &mut errors).map(|d| (d, false)),
-        (None, Some(back)) => parse_date(back, "first_day_back", &mut errors).map(|d| (d, true)),
+        (Some(end), None) => collect(Date::parse(end), "end_at", &mut errors).map(|d| (d, false)),
+        (None, Some(back)) => {
+            collect(Date::parse(back), "first_day_back", &mut errors).map(|d| (d, true))
+        }
         _ => {
             let message =
                 "Indiquez soit la nouvelle fin (end_at), soit le premier jour de reprise \
@@ -279,15 +303,19 @@ pub fn update(ctx: &Ctx) -> Result<Response, Error> {
     if back_at_work {
         on_suspension(
             ctx,
+            owned,
             PassEvent::SuspensionEnded,
-            |stored, current, _, today| suspension::end_early(&stored.pass, current, date, today),
+            &|stored, current, _, _, today| {
+                suspension::end_early(&stored.pass, current, date, today)
+            },
         )
     } else {
         on_suspension(
             ctx,
+            owned,
             PassEvent::SuspensionEdited,
-            |stored, current, all, today| {
-                suspension::edit_end(&stored.pass, current, all, date, today)
+            &|stored, current, all, hires, today| {
+                suspension::edit_end(&stored.pass, current, all, date, today, hires)
             },
         )
     }
@@ -296,9 +324,11 @@ pub fn update(ctx: &Ctx) -> Result<Response, Error> {
 /// `DELETE /api/v1/suspensions/{id}` (R-SUSP-4/5): the PASS end moves back.
 pub fn delete(ctx: &Ctx) -> Result<Response, Error> {
     pass_acts::dry_run(ctx)?;
+    let owned = own_suspension(ctx)?;
     on_suspension(
         ctx,
+        owned,
         PassEvent::SuspensionDeleted,
-        |stored, current, _, today| suspension::delete(&stored.pass, current, today),
+        &|stored, current, _, _, today| suspension::delete(&stored.pass, current, today),
     )
 }

@@ -32,6 +32,18 @@ impl std::error::Error for Invalid {}
 /// Field name → French messages, in a stable order.
 pub type FieldErrors = BTreeMap<String, Vec<String>>;
 
+/// The parsed value, or `None` with its message recorded under `field`: a body's parsers run
+/// one after another and report every field error at once.
+pub fn collect<T>(
+    parsed: std::result::Result<T, Invalid>,
+    field: &str,
+    errors: &mut FieldErrors,
+) -> Option<T> {
+    parsed
+        .map_err(|invalid| errors.insert(field.to_owned(), vec![invalid.message]))
+        .ok()
+}
+
 /// Everything a request can fail with. `code`s are stable API strings.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Error {

@@ -185,9 +185,10 @@ pub fn max_end(rule: &ProlongationRule, context: &Context<'_>) -> Date {
     start.add_days(left)
 }
 
-/// R-PROL-3's preconditions, at the request and again at its grant: the candidate's latest PASS,
-/// not suspended today.
-pub fn preconditions(context: &Context<'_>) -> Result<(), Error> {
+/// R-PROL-3's preconditions at `today`, at the request and again at its grant: the candidate's
+/// latest PASS, not suspended, within the window (12 months before the PASS end to 6 months
+/// after).
+pub fn preconditions(context: &Context<'_>, today: Date) -> Result<(), Error> {
     if !context.is_latest {
         return Err(rule_error(
             "not_latest_pass",
@@ -202,19 +203,7 @@ pub fn preconditions(context: &Context<'_>) -> Result<(), Error> {
                 .into(),
         ));
     }
-    Ok(())
-}
-
-/// R-PROL-1..3: the prolongation's dates for an asked `end`, at `today`. Its start is the PASS's
-/// current end; granting it sets the PASS end to `end`.
-pub fn check(
-    rule: &ProlongationRule,
-    context: &Context<'_>,
-    end: Date,
-    today: Date,
-) -> Result<DateRange, Error> {
     let pass_end = context.pass.dates.end();
-    preconditions(context)?;
     let opens = pass_end.add_months(-WINDOW_MONTHS_BEFORE_END);
     let closes = pass_end.add_months(WINDOW_MONTHS_AFTER_END);
     if today < opens || today > closes {
@@ -228,6 +217,19 @@ pub fn check(
             ),
         ));
     }
+    Ok(())
+}
+
+/// R-PROL-1..3: the prolongation's dates for an asked `end`, at `today`. Its start is the PASS's
+/// current end; granting it sets the PASS end to `end`.
+pub fn check(
+    rule: &ProlongationRule,
+    context: &Context<'_>,
+    end: Date,
+    today: Date,
+) -> Result<DateRange, Error> {
+    let pass_end = context.pass.dates.end();
+    preconditions(context, today)?;
     if rule.reason == "SENIOR_CDI" {
         let mut errors = FieldErrors::new();
         if !aged_at_least(context.birthdate, SENIOR_CDI_MIN_AGE, today) {
@@ -678,24 +680,22 @@ mod tests {
             .is_ok(),
             "57 today, 12 months"
         );
+        // The refusal names the rule that failed, on the reason field.
+        let refusal = |birthdate: &str, today: &str| match check(
+            rule("SENIOR_CDI"),
+            &born(birthdate),
+            end,
+            d(today),
+        ) {
+            Err(Error::Unprocessable { errors, .. }) => errors["reason"][0].clone(),
+            other => panic!("expected a refusal, got {other:?}"),
+        };
         assert!(
-            check(
-                rule("SENIOR_CDI"),
-                &born("1969-06-02"),
-                end,
-                d("2026-06-01")
-            )
-            .is_err(),
+            refusal("1969-06-02", "2026-06-01").contains("57 ans"),
             "57 tomorrow"
         );
         assert!(
-            check(
-                rule("SENIOR_CDI"),
-                &born("1960-01-01"),
-                end,
-                d("2026-05-31")
-            )
-            .is_err(),
+            refusal("1960-01-01", "2026-05-31").contains("12 mois"),
             "11 months"
         );
     }

@@ -206,14 +206,46 @@ fn check_no_overlap(
     }
 }
 
-/// R-SUSP-2/3/4: a new suspension from `start` to `end` (`None`: end unknown, the maximum) of
-/// `pass`, given its `existing` suspensions, at `today`.
+/// R-SUSP-6: a suspension never runs over the start of a later hire on the PASS, which ends it
+/// the day before: the latest end a suspension from `start` may have, given the starts of the
+/// PASS's hires.
+pub fn latest_end_before_next_hire(start: Date, hire_starts: &[Date]) -> Option<Date> {
+    hire_starts
+        .iter()
+        .filter(|&&hire| hire > start)
+        .min()
+        .map(|next| next.add_days(-1))
+}
+
+fn check_before_next_hire(
+    dates: DateRange,
+    hire_starts: &[Date],
+    field: &str,
+) -> Result<(), Error> {
+    match latest_end_before_next_hire(dates.start(), hire_starts) {
+        Some(latest) if dates.end() > latest => Err(field_error(
+            "suspension_over_hire",
+            field,
+            format!(
+                "Au plus tard le {latest} : une embauche commence le {} sur ce PASS IAE et met \
+                 fin à la suspension (R-SUSP-6).",
+                latest.add_days(1).french()
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// R-SUSP-2/3/4/6: a new suspension from `start` to `end` (`None`: end unknown, the maximum, or
+/// the day before a later hire on the PASS) of `pass`, given its `existing` suspensions and the
+/// starts of its hires, at `today`.
 pub fn create(
     pass: &Pass,
     existing: &[Suspension],
     start: Date,
     end: Option<Date>,
     today: Date,
+    hire_starts: &[Date],
 ) -> Result<Effect, Error> {
     if !pass.dates.contains(today) {
         return Err(rule_error(
@@ -257,10 +289,14 @@ pub fn create(
             ));
         }
     }
-    let end = end.unwrap_or_else(|| max_end(start));
+    let end = end.unwrap_or_else(|| {
+        let longest = max_end(start);
+        latest_end_before_next_hire(start, hire_starts).map_or(longest, |l| l.min(longest))
+    });
     check_end(start, end, "end_at")?;
     let dates = DateRange::new(start, end).unwrap_or_else(|_| unreachable!("checked above"));
     check_no_overlap(dates, existing, None)?;
+    check_before_next_hire(dates, hire_starts, "end_at")?;
     Ok(Effect {
         suspension: Some(dates),
         pass: moved_end(pass, days_added(dates)),
@@ -278,18 +314,21 @@ fn in_progress(suspension: &Suspension, today: Date) -> Result<&Suspension, Erro
     }
 }
 
-/// R-SUSP-4/5: the end of a suspension in progress changes; the PASS end by the difference.
+/// R-SUSP-4/5/6: the end of a suspension in progress changes (never over a later hire's start);
+/// the PASS end by the difference.
 pub fn edit_end(
     pass: &Pass,
     suspension: &Suspension,
     others: &[Suspension],
     end: Date,
     today: Date,
+    hire_starts: &[Date],
 ) -> Result<Effect, Error> {
     let current = in_progress(suspension, today)?.dates;
     check_end(current.start(), end, "end_at")?;
     let dates = DateRange::new(current.start(), end).unwrap_or_else(|_| unreachable!("checked"));
     check_no_overlap(dates, others, Some(&suspension.id))?;
+    check_before_next_hire(dates, hire_starts, "end_at")?;
     Ok(Effect {
         suspension: Some(dates),
         pass: moved_end(pass, days_added(dates) - days_added(current)),
@@ -414,14 +453,14 @@ mod tests {
     fn r_susp_3_4_a_new_suspension_moves_the_end_by_end_minus_start() {
         let p = pass("2025-01-01", "2026-12-31");
         let today = d("2026-03-02");
-        let effect = create(&p, &[], d("2026-03-01"), Some(d("2026-03-10")), today).unwrap();
+        let effect = create(&p, &[], d("2026-03-01"), Some(d("2026-03-10")), today, &[]).unwrap();
         assert_eq!(effect.pass.end(), d("2027-01-09"), "9 days");
-        let same_day = create(&p, &[], today, Some(today), today).unwrap();
+        let same_day = create(&p, &[], today, Some(today), today, &[]).unwrap();
         assert_eq!(
             same_day.pass, p.dates,
             "an end equal to its start adds 0 days"
         );
-        let unknown = create(&p, &[], today, None, today).unwrap();
+        let unknown = create(&p, &[], today, None, today, &[]).unwrap();
         assert_eq!(unknown.suspension.unwrap().end(), max_end(today));
         assert_eq!(
             unknown.pass.end(),
@@ -433,18 +472,25 @@ mod tests {
     fn r_susp_3_start_365_days_back_accepted_366_refused_future_refused() {
         let p = pass("2024-01-01", "2026-12-31");
         let today = d("2026-03-02");
-        assert!(create(&p, &[], today.add_days(-365), Some(today), today).is_ok());
+        assert!(create(&p, &[], today.add_days(-365), Some(today), today, &[]).is_ok());
         assert_eq!(
-            code(create(&p, &[], today.add_days(-366), Some(today), today)),
+            code(create(
+                &p,
+                &[],
+                today.add_days(-366),
+                Some(today),
+                today,
+                &[]
+            )),
             "invalid_suspension_start"
         );
         assert_eq!(
-            code(create(&p, &[], today.add_days(1), None, today)),
+            code(create(&p, &[], today.add_days(1), None, today, &[])),
             "invalid_suspension_start"
         );
         let late_pass = pass("2026-01-01", "2027-12-31");
         assert_eq!(
-            code(create(&late_pass, &[], d("2025-12-31"), None, today)),
+            code(create(&late_pass, &[], d("2025-12-31"), None, today, &[])),
             "invalid_suspension_start",
             "before the PASS start"
         );
@@ -459,7 +505,8 @@ mod tests {
                 &[],
                 today,
                 None,
-                today
+                today,
+                &[]
             )),
             "pass_not_in_progress"
         );
@@ -469,7 +516,8 @@ mod tests {
                 &[],
                 today,
                 None,
-                today
+                today,
+                &[]
             )),
             "pass_not_in_progress"
         );
@@ -480,10 +528,51 @@ mod tests {
                 &running,
                 today,
                 None,
-                today
+                today,
+                &[]
             )),
             "pass_already_suspended"
         );
+    }
+
+    #[test]
+    fn r_susp_6_never_over_a_later_hire_and_end_unknown_stops_the_day_before() {
+        let p = pass("2026-01-01", "2027-12-31");
+        let today = d("2026-06-01");
+        let hires = [d("2026-01-01"), d("2026-06-10")];
+        let unknown = create(&p, &[], today, None, today, &hires).unwrap();
+        assert_eq!(
+            unknown.suspension,
+            Some(DateRange::new(d("2026-06-01"), d("2026-06-09")).unwrap())
+        );
+        assert_eq!(
+            code(create(&p, &[], today, Some(d("2026-06-10")), today, &hires)),
+            "suspension_over_hire"
+        );
+        // A hire that started on the suspension's start is the contract it suspends.
+        let same_day = [d("2026-06-01")];
+        assert!(create(&p, &[], today, Some(d("2026-06-30")), today, &same_day).is_ok());
+        let s = suspension("s", "2026-06-01", "2026-06-09");
+        assert_eq!(
+            code(edit_end(
+                &p,
+                &s,
+                std::slice::from_ref(&s),
+                d("2029-05-31"),
+                today,
+                &hires
+            )),
+            "suspension_over_hire"
+        );
+        assert!(edit_end(
+            &p,
+            &s,
+            std::slice::from_ref(&s),
+            d("2026-06-05"),
+            today,
+            &hires
+        )
+        .is_ok());
     }
 
     #[test]
@@ -491,9 +580,9 @@ mod tests {
         let p = pass("2025-01-01", "2026-12-31");
         let today = d("2026-03-02");
         let past = [suspension("s1", "2026-01-10", "2026-02-10")];
-        assert!(create(&p, &past, d("2026-02-11"), None, today).is_ok());
+        assert!(create(&p, &past, d("2026-02-11"), None, today, &[]).is_ok());
         assert_eq!(
-            code(create(&p, &past, d("2026-02-10"), None, today)),
+            code(create(&p, &past, d("2026-02-10"), None, today, &[])),
             "invalid_suspension_start"
         );
         // An edit of a suspension in progress that would reach a later one names it.
@@ -501,7 +590,7 @@ mod tests {
             suspension("s1", "2026-03-01", "2026-03-05"),
             suspension("s2", "2026-03-06", "2026-03-09"),
         ];
-        match edit_end(&p, &both[0], &both, d("2026-03-07"), today) {
+        match edit_end(&p, &both[0], &both, d("2026-03-07"), today, &[]) {
             Err(Error::Unprocessable { code, detail, .. }) => {
                 assert_eq!(code, "suspension_overlap");
                 assert!(detail.contains("6 mars 2026"), "{detail}");
@@ -516,7 +605,15 @@ mod tests {
         let s = suspension("s1", "2026-03-01", "2026-03-31");
         // The PASS end already carries the suspension's 30 days.
         let p = pass("2025-01-01", "2027-01-30");
-        let longer = edit_end(&p, &s, std::slice::from_ref(&s), d("2026-04-10"), today).unwrap();
+        let longer = edit_end(
+            &p,
+            &s,
+            std::slice::from_ref(&s),
+            d("2026-04-10"),
+            today,
+            &[],
+        )
+        .unwrap();
         assert_eq!(longer.pass.end(), d("2027-02-09"));
         let early = end_early(&p, &s, d("2026-03-11"), today).unwrap();
         assert_eq!(early.suspension.unwrap().end(), d("2026-03-10"));
@@ -536,7 +633,7 @@ mod tests {
             "invalid_first_day_back"
         );
         assert_eq!(
-            code(edit_end(&p, &s, &[], d("2026-02-28"), today)),
+            code(edit_end(&p, &s, &[], d("2026-02-28"), today, &[])),
             "invalid_suspension_end"
         );
         let finished = suspension("s0", "2026-01-01", "2026-01-31");
@@ -545,7 +642,7 @@ mod tests {
             "suspension_not_in_progress"
         );
         assert_eq!(
-            code(edit_end(&p, &finished, &[], d("2026-02-10"), today)),
+            code(edit_end(&p, &finished, &[], d("2026-02-10"), today, &[])),
             "suspension_not_in_progress"
         );
     }

@@ -3,12 +3,12 @@
 //! `?dry_run=true` an act answers what it would do and writes nothing (STYLE 8).
 
 use serde::Serialize;
-use tremplin_domain::{Error, Invalid, PassNumber};
+use tremplin_domain::{Date, Error, Invalid, PassNumber};
 
-use crate::db::Db;
+use crate::db::{unreadable, Db};
 use crate::party::{self, entitlement, Entitlement, Party};
 use crate::repo::organizations::Organization;
-use crate::repo::passes::{self, StoredPass};
+use crate::repo::passes::{self, Hire, StoredPass};
 use crate::{json, Ctx, Response};
 
 /// The caller's organization and the PASS an act is about: 404 for anyone R-PASS-10 does not
@@ -42,11 +42,29 @@ pub fn by_number(ctx: &Ctx) -> Result<Option<StoredPass>, Error> {
     passes::find_by_number(ctx.db()?, &number)
 }
 
-/// The structure of the last hire on the PASS (R-SUSP-2), if any.
-pub fn last_hire_structure(db: &Db, pass_id: &str) -> Result<Option<String>, Error> {
-    Ok(passes::hires(db, pass_id)?
-        .pop()
-        .map(|hire| hire.structure.id))
+/// The hires on a PASS still in force, first hire first (by hiring start, then decision).
+pub struct Hires(Vec<Hire>);
+
+impl Hires {
+    pub fn read(db: &Db, pass_id: &str) -> Result<Hires, Error> {
+        Ok(Hires(passes::hires(db, pass_id)?))
+    }
+
+    /// The structure of the last hire (R-SUSP-2), if any.
+    pub fn last_structure(&self) -> Option<&str> {
+        self.0.last().map(|hire| hire.structure.id.as_str())
+    }
+
+    /// The hires' first days (R-SUSP-6).
+    pub fn starts(&self) -> Result<Vec<Date>, Error> {
+        self.0
+            .iter()
+            .map(|hire| {
+                let start = hire.hiring_start_at.as_deref().unwrap_or_default();
+                Date::parse(start).map_err(|e| unreadable("applications.hiring_start_at", e))
+            })
+            .collect()
+    }
 }
 
 /// Whether `structure_id` made a hire on the PASS still in force (R-PROL-4).

@@ -19,10 +19,11 @@ const BY_ID: &str = "SELECT id, number, candidate_id, start_at, end_at FROM pass
     WHERE id = ? AND cancelled_at IS NULL";
 const OF_CANDIDATE: &str = "SELECT id, number, candidate_id, start_at, end_at FROM passes \
     WHERE candidate_id = ? AND cancelled_at IS NULL ORDER BY start_at DESC, counter DESC";
-/// The accepted applications that use the PASS (R-PASS-7), first hire first.
+/// The accepted applications that use the PASS (R-PASS-7), first hire first: by hiring start,
+/// then by when the application last changed (its accept), never by the random id alone.
 const HIRES: &str = "SELECT a.id, a.structure_id, s.name, s.brand, s.kind, a.hiring_start_at, \
     a.hiring_end_at FROM applications a JOIN organizations s ON s.id = a.structure_id \
-    WHERE a.pass_id = ? AND a.state = 'accepted' ORDER BY a.hiring_start_at, a.id";
+    WHERE a.pass_id = ? AND a.state = 'accepted' ORDER BY a.hiring_start_at, a.updated_at, a.id";
 /// The PASS's history: its audit rows (index `audit_of_passes`, 0010), oldest first.
 const HISTORY: &str = "SELECT l.at, l.action, l.details, l.organization_id, o.name, o.brand \
     FROM audit_log l LEFT JOIN organizations o ON o.id = l.organization_id \

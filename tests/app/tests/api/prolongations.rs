@@ -7,7 +7,7 @@
 use serde_json::{json, Value};
 use tremplin_tests::{candidate_body, join_all, nir, TestApp, TestResponse};
 
-use super::decisions::{decide, TODAY};
+use super::decisions::{accept_body, decide, TODAY};
 use super::suspensions::{hired_by, hired_on, pass_view, suspend, Hired};
 
 async fn prolong(app: &TestApp, token: &str, number: &str, body: Value) -> TestResponse {
@@ -812,6 +812,17 @@ async fn r_prol_4_a_missed_sweep_sends_one_reminder_and_none_go_to_an_organizati
     app.deliver().await;
     assert_eq!(reminders_to(&app, &hire.ml.member.email), 1);
     assert_eq!(sent(&app), 3, "counted, so that it never blocks the sweep");
+    // R-ORG-4: no longer authorized, it is treated as an orienteur: its requests are closed to it.
+    app.get("/api/v1/prolongation-requests")
+        .bearer(&hire.ml.member.token)
+        .send()
+        .await
+        .problem(403, "forbidden");
+    app.get(&format!("/api/v1/prolongation-requests/{id}"))
+        .bearer(&hire.ml.member.token)
+        .send()
+        .await
+        .problem(403, "forbidden");
 }
 
 #[tokio::test]
@@ -881,4 +892,63 @@ async fn r_prol_1_senior_cdi_from_57_exactly_and_particular_difficulties_not_for
         .await
         .ok(201);
     assert_eq!(granted["pass"]["end_at"], "2030-01-31");
+}
+
+#[tokio::test]
+async fn r_prol_3_4_a_grant_rechecks_the_window_and_that_the_structure_still_hires() {
+    let mut app = TestApp::spawn().await;
+    let hire = hired_on(&mut app, TODAY).await;
+    // The window closes 6 months after the end, 2028-08-29: asked that day, granted the next.
+    app.set_today("2028-08-29");
+    let id = asked_id(&app, &hire, "RQTH", "2029-02-28").await;
+    app.set_today("2028-08-30");
+    app.post(&request_path(&id, "grant"))
+        .bearer(&hire.ml.member.token)
+        .send()
+        .await
+        .problem(409, "outside_prolongation_window");
+    let still = app
+        .get(&format!("/api/v1/prolongation-requests/{id}"))
+        .bearer(&hire.ml.member.token)
+        .send()
+        .await
+        .ok(200);
+    assert_eq!(still["state"], "pending");
+
+    // An EI hires on the same PASS; the ACI asks, then cancels its own hire (R-PASS-7: the PASS
+    // stays, the EI uses it): the ACI no longer hires on it (R-PROL-4).
+    let mut app = TestApp::spawn().await;
+    let hire = hired_on(&mut app, TODAY).await;
+    app.set_today("2026-06-01");
+    let ei = app.organization("structure", "EI", None).await;
+    let sent = app
+        .apply(&hire.ml.member.token, &ei.id, &hire.candidate)
+        .await
+        .ok(201);
+    decide(
+        &app,
+        &ei.member.token,
+        sent["id"].as_str().unwrap(),
+        "accept",
+        accept_body("2026-06-10"),
+    )
+    .await
+    .ok(200);
+    app.set_today(IN_WINDOW);
+    let id = asked_id(&app, &hire, "RQTH", "2029-02-28").await;
+    decide(
+        &app,
+        &hire.aci.member.token,
+        &hire.application,
+        "cancel",
+        json!({}),
+    )
+    .await
+    .ok(200);
+    app.post(&request_path(&id, "grant"))
+        .bearer(&hire.ml.member.token)
+        .send()
+        .await
+        .problem(409, "structure_no_longer_hiring");
+    assert_eq!(app.count("prolongations"), 0);
 }

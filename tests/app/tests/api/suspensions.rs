@@ -354,6 +354,31 @@ async fn r_susp_6_a_rehire_cuts_the_running_suspension_and_deletes_one_that_star
     let view = pass_view(&app, &ei.member.token, &hire.number).await;
     assert_eq!(view["suspensions"][0]["end_at"], "2026-06-09");
     assert_eq!(view["end_at"], "2028-03-08");
+    // R-SUSP-6: the cut suspension never runs over the EI's hire again, and the ACI, which
+    // declared it but no longer made the last hire, no longer changes it (R-SUSP-2).
+    let running = view["suspensions"][0]["id"].as_str().unwrap().to_owned();
+    let over = app
+        .patch(&format!("/api/v1/suspensions/{running}"))
+        .bearer(&ei.member.token)
+        .json(json!({"end_at": "2029-05-31"}))
+        .send()
+        .await
+        .problem(422, "suspension_over_hire");
+    assert!(over["errors"]["end_at"][0]
+        .as_str()
+        .unwrap()
+        .contains("2026-06-09"));
+    app.patch(&format!("/api/v1/suspensions/{running}"))
+        .bearer(&hire.aci.member.token)
+        .json(json!({"end_at": "2026-06-05"}))
+        .send()
+        .await
+        .problem(403, "forbidden");
+    assert_eq!(
+        pass_view(&app, &ei.member.token, &hire.number).await["end_at"],
+        "2028-03-08",
+        "unchanged"
+    );
     // R-SUSP-2: the ACI hired first; the EI's is now the last hire, and only it suspends.
     app.set_today("2026-06-15");
     suspend(

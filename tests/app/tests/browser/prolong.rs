@@ -409,7 +409,10 @@ fn ask(session: &Session, fixture: &Fixture) -> Result<()> {
     wait_text_containing(session, "#retirer-apercu-texte", "sera retirée")?;
     check(session, "pass.html (withdrawal preview)")?;
     session.click(&session.find("#retirer .fermer")?)?;
-    ensure!(!shown(session, "#retirer")?, "the withdrawal form stays open");
+    ensure!(
+        !shown(session, "#retirer")?,
+        "the withdrawal form stays open"
+    );
     Ok(())
 }
 
