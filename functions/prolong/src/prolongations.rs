@@ -10,7 +10,7 @@ use tremplin_domain::error::collect;
 use tremplin_domain::organization::Category;
 use tremplin_domain::pass::PassEvent;
 use tremplin_domain::prolongation::{self, Context, Decider, ProlongationRule};
-use tremplin_domain::{Date, DateRange, Error, FieldErrors};
+use tremplin_domain::{Date, DateRange, Email, Error, FieldErrors};
 use tremplin_platform::db::Db;
 use tremplin_platform::ids::new_id;
 use tremplin_platform::pass_acts::{self, act, Plan};
@@ -18,6 +18,7 @@ use tremplin_platform::repo::organizations::{self, Organization};
 use tremplin_platform::repo::passes::{self, StoredPass};
 use tremplin_platform::repo::prolongations::{self as repo, NewProlongation, NewRequest};
 use tremplin_platform::repo::{candidates, memberships, suspensions, users};
+use tremplin_platform::throttle::{Scope, ThrottleKeys};
 use tremplin_platform::{prolongation_notices, Ctx, Response};
 
 #[derive(Deserialize)]
@@ -326,6 +327,17 @@ pub fn ask(ctx: &Ctx) -> Result<Response, Error> {
     );
     let db = ctx.db()?;
     let today = ctx.clock.today();
+    // R-PROL-4's member check tells whether an address belongs to an organization: misses are
+    // counted per professional and address, like failed logins (previews too), so that it never
+    // becomes a way to list who works where.
+    let user_email = &ctx.actor()?.user.email;
+    let misses = ThrottleKeys::new(
+        Scope::MemberLookup,
+        &Email::parse(user_email).map_err(|e| Error::internal(format!("users.email: {e}")))?,
+        &ctx.client_ip(),
+    );
+    let now_ms = ctx.clock.now_unix() * 1000;
+    misses.check(db, now_ms)?;
     // R-PROL-4: an authorized prescriber organization, and one of its active members.
     let prescriber = organizations::find(db, &body.prescriber_organization_id)?
         .filter(|o| o.is_authorized(today));
@@ -348,6 +360,8 @@ pub fn ask(ctx: &Ctx) -> Result<Response, Error> {
         None => None,
     };
     if prescriber.is_some() && member.is_none() {
+        // Nothing else is written by a refused request: the count is its only write.
+        misses.reserve(db, now_ms)?;
         errors.insert(
             "assigned_to_email".into(),
             vec!["Cette adresse n'est pas celle d'un membre actif de l'organisation.".into()],

@@ -19,6 +19,9 @@ pub enum Scope {
     /// Keyed by the professional's e-mail: a find naming the fields that differ must not become
     /// a way to guess a candidate's birthdate one request at a time.
     CandidateMismatch,
+    /// Keyed by the professional's e-mail: a prolongation request naming an address that is no
+    /// active member of the organization must not become a way to list who belongs where.
+    MemberLookup,
 }
 
 impl Scope {
@@ -28,6 +31,7 @@ impl Scope {
             Scope::Login => "",
             Scope::Registration => "register:",
             Scope::CandidateMismatch => "candidate-mismatch:",
+            Scope::MemberLookup => "member-lookup:",
         }
     }
 }
