@@ -7,8 +7,10 @@
 use serde_json::{json, Value};
 use tremplin_tests::{candidate_body, join_all, nir, TestApp, TestResponse};
 
-use super::decisions::{accept_body, decide, TODAY};
-use super::suspensions::{hired_by, hired_on, pass_view, suspend, Hired};
+use super::decisions::TODAY;
+use super::suspensions::{
+    cancel_hire, hired_by, hired_on, pass_view, rehired_by_an_ei, suspend, Hired,
+};
 
 async fn prolong(app: &TestApp, token: &str, number: &str, body: Value) -> TestResponse {
     app.post(&format!("/api/v1/passes/{number}/prolongations"))
@@ -750,15 +752,7 @@ async fn r_pass_7_a_cancelled_pass_takes_its_pending_request_and_reminders_with_
     let hire = hired_on(&mut app, TODAY).await;
     app.set_today(IN_WINDOW);
     let id = asked_id(&app, &hire, "RQTH", "2029-02-28").await;
-    decide(
-        &app,
-        &hire.aci.member.token,
-        &hire.application,
-        "cancel",
-        json!({}),
-    )
-    .await
-    .ok(200);
+    cancel_hire(&app, &hire).await;
     assert_eq!(
         listed(&app, &hire.ml.member.token, "pending").await["count"],
         0
@@ -934,31 +928,10 @@ async fn r_prol_3_4_a_grant_rechecks_the_window_and_that_the_structure_still_hir
     let mut app = TestApp::spawn().await;
     let hire = hired_on(&mut app, TODAY).await;
     app.set_today("2026-06-01");
-    let ei = app.organization("structure", "EI", None).await;
-    let sent = app
-        .apply(&hire.ml.member.token, &ei.id, &hire.candidate)
-        .await
-        .ok(201);
-    decide(
-        &app,
-        &ei.member.token,
-        sent["id"].as_str().unwrap(),
-        "accept",
-        accept_body("2026-06-10"),
-    )
-    .await
-    .ok(200);
+    rehired_by_an_ei(&app, &hire, "2026-06-10").await;
     app.set_today(IN_WINDOW);
     let id = asked_id(&app, &hire, "RQTH", "2029-02-28").await;
-    decide(
-        &app,
-        &hire.aci.member.token,
-        &hire.application,
-        "cancel",
-        json!({}),
-    )
-    .await
-    .ok(200);
+    cancel_hire(&app, &hire).await;
     app.post(&request_path(&id, "grant"))
         .bearer(&hire.ml.member.token)
         .send()

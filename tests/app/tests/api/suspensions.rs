@@ -72,6 +72,39 @@ pub async fn hired_by(
     (ml, structure, number)
 }
 
+/// The same prescriber sends the candidate to a new EI, which hires them on the same PASS from
+/// `start` (R-PASS-4): the EI and the accept's answer.
+pub async fn rehired_by_an_ei(app: &TestApp, hire: &Hired, start: &str) -> (Org, Value) {
+    let ei = app.organization("structure", "EI", None).await;
+    let sent = app
+        .apply(&hire.ml.member.token, &ei.id, &hire.candidate)
+        .await
+        .ok(201);
+    let hired = decide(
+        app,
+        &ei.member.token,
+        sent["id"].as_str().unwrap(),
+        "accept",
+        accept_body(start),
+    )
+    .await
+    .ok(200);
+    (ei, hired)
+}
+
+/// The ACI cancels its hire (R-PASS-7).
+pub async fn cancel_hire(app: &TestApp, hire: &Hired) {
+    decide(
+        app,
+        &hire.aci.member.token,
+        &hire.application,
+        "cancel",
+        json!({}),
+    )
+    .await
+    .ok(200);
+}
+
 pub async fn suspend(app: &TestApp, token: &str, number: &str, body: Value) -> TestResponse {
     app.post(&format!("/api/v1/passes/{number}/suspensions"))
         .bearer(token)
@@ -323,21 +356,8 @@ async fn r_susp_6_a_rehire_cuts_the_running_suspension_and_deletes_one_that_star
     .await
     .ok(201);
     // Another IAE structure hires the candidate from 2026-06-10 on the same PASS.
-    let ei = app.organization("structure", "EI", None).await;
-    let sent = app
-        .apply(&hire.ml.member.token, &ei.id, &hire.candidate)
-        .await
-        .ok(201);
     let mark = app.audit_mark();
-    let hired = decide(
-        &app,
-        &ei.member.token,
-        sent["id"].as_str().unwrap(),
-        "accept",
-        accept_body("2026-06-10"),
-    )
-    .await
-    .ok(200);
+    let (ei, hired) = rehired_by_an_ei(&app, &hire, "2026-06-10").await;
     assert_eq!(hired["pass_status"], "reused");
     assert_eq!(
         hired["pass"]["end_at"], "2028-03-08",
