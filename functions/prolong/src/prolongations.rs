@@ -40,25 +40,16 @@ struct RequestBody {
 }
 
 /// The structure acting on the PASS: it must have hired on it (R-PROL-4); 403 for anyone else
-/// R-PASS-10 entitles to read it, 404 for the others.
-fn hiring_structure(ctx: &Ctx) -> Result<(&Organization, StoredPass), Error> {
-    // Who first (401), then which PASS.
-    ctx.actor()?;
+/// R-PASS-10 entitles to read it, 404 for the others. Judged under the act's lock: a hire
+/// cancelled meanwhile takes the right with it.
+fn hiring_structure<'a>(ctx: &'a Ctx, db: &Db) -> Result<(&'a Organization, StoredPass), Error> {
     let (organization, stored) = pass_acts::entitled_pass(ctx, pass_acts::by_number(ctx)?)?;
-    if organization.kind.category() != Category::Structure {
+    if organization.kind.category() != Category::Structure
+        || !pass_acts::hired_on(db, &stored.id, &organization.id)?
+    {
         return Err(not_hiring_structure());
     }
-    still_hiring(ctx.db()?, &stored.id, &organization.id)?;
     Ok((organization, stored))
-}
-
-/// Checked again under the act's lock: a hire cancelled meanwhile takes the right with it.
-fn still_hiring(db: &Db, pass_id: &str, structure_id: &str) -> Result<(), Error> {
-    if pass_acts::hired_on(db, pass_id, structure_id)? {
-        Ok(())
-    } else {
-        Err(not_hiring_structure())
-    }
 }
 
 fn not_hiring_structure() -> Error {
@@ -73,22 +64,26 @@ fn not_hiring_structure() -> Error {
 pub struct Facts {
     pub stored: StoredPass,
     is_latest: bool,
+    suspensions: Vec<DateRange>,
     suspended: bool,
     granted: Vec<DateRange>,
     birthdate: Date,
 }
 
 impl Facts {
-    pub fn read(db: &Db, pass_id: &str, today: Date) -> Result<Facts, Error> {
-        let stored = passes::find(db, pass_id)?.ok_or_else(Error::not_found)?;
+    /// About `stored`, read in the act's transaction.
+    pub fn of(db: &Db, stored: StoredPass, today: Date) -> Result<Facts, Error> {
         let latest = passes::latest_of_candidate(db, &stored.candidate_id)?;
+        let suspensions: Vec<DateRange> = suspensions::dates_of_pass(db, &stored.id)?
+            .into_iter()
+            .map(|s| s.dates)
+            .collect();
         let candidate = candidates::find(db, &stored.candidate_id)?
             .ok_or_else(|| Error::internal("PASS candidate"))?;
         Ok(Facts {
             is_latest: latest.is_some_and(|l| l.id == stored.id),
-            suspended: suspensions::dates_of_pass(db, &stored.id)?
-                .iter()
-                .any(|s| s.in_progress(today)),
+            suspended: suspensions.iter().any(|s| s.contains(today)),
+            suspensions,
             granted: repo::granted_of_pass(db, &stored.id)?
                 .into_iter()
                 .map(|p| p.dates)
@@ -109,11 +104,11 @@ impl Facts {
     }
 
     /// The PASS once its end is `end`, for an answer.
-    pub fn pass_after(&self, db: &Db, end: Date, today: Date) -> Result<Value, Error> {
-        let mut after = self.stored.clone();
-        after.pass.dates = DateRange::new(after.pass.dates.start(), end)
+    pub fn pass_after(&self, end: Date, today: Date) -> Result<Value, Error> {
+        let mut after = self.stored.pass.clone();
+        after.dates = DateRange::new(after.dates.start(), end)
             .map_err(|_| Error::internal("prolongation end before the PASS start"))?;
-        Ok(json!(passes::summary(db, &after, today)?))
+        Ok(json!(after.summary(today, &self.suspensions)))
     }
 }
 
@@ -196,10 +191,7 @@ impl Plan for Prolong {
 }
 
 fn refuse_if_pending(db: &Db, pass_id: &str) -> Result<(), Error> {
-    if repo::requests_of_pass(db, pass_id)?
-        .iter()
-        .any(|r| r.state == prolongation::RequestState::Pending)
-    {
+    if repo::has_pending_request(db, pass_id)? {
         return Err(repo::pending_request_exists());
     }
     Ok(())
@@ -208,38 +200,38 @@ fn refuse_if_pending(db: &Db, pass_id: &str) -> Result<(), Error> {
 /// `POST /api/v1/passes/{number}/prolongations` (SENIOR_CDI, COMPLETE_TRAINING): 201.
 pub fn declare(ctx: &Ctx) -> Result<Response, Error> {
     pass_acts::dry_run(ctx)?;
-    let (structure, stored) = hiring_structure(ctx)?;
     let body: DirectBody = ctx.json()?;
-    let mut errors = FieldErrors::new();
-    let rule = reason(&body.reason, structure, Decider::Structure, &mut errors);
-    let end = collect(Date::parse(&body.end_at), "end_at", &mut errors);
-    let explanation = optional_text(
-        body.explanation.as_deref(),
-        "invalid_text",
-        "explanation",
-        "L'explication",
-        &mut errors,
-    );
-    let (Some(rule), Some(end), true) = (rule, end, errors.is_empty()) else {
-        return Err(Error::fields(errors));
-    };
     let id = new_id("prol")?;
+    // Every check once, under the lock (on a plain read for the preview).
     act(ctx, 201, |db| {
+        let (structure, stored) = hiring_structure(ctx, db)?;
+        let mut errors = FieldErrors::new();
+        let rule = reason(&body.reason, structure, Decider::Structure, &mut errors);
+        let end = collect(Date::parse(&body.end_at), "end_at", &mut errors);
+        let explanation = optional_text(
+            body.explanation.as_deref(),
+            "invalid_text",
+            "explanation",
+            "L'explication",
+            &mut errors,
+        );
+        let (Some(rule), Some(end), true) = (rule, end, errors.is_empty()) else {
+            return Err(Error::fields(errors));
+        };
         let today = ctx.clock.today();
-        let facts = Facts::read(db, &stored.id, today)?;
-        still_hiring(db, &stored.id, &structure.id)?;
         // A pending request starts on the PASS end this would move: answer it first (R-PROL-3).
         refuse_if_pending(db, &stored.id)?;
+        let facts = Facts::of(db, stored, today)?;
         let dates = prolongation::check(rule, &facts.context(), end, today)?;
         Ok(Prolong {
             id: id.clone(),
-            pass_id: stored.id.clone(),
+            pass_id: facts.stored.id.clone(),
             dates,
             rule,
-            explanation: explanation.clone(),
+            explanation,
             structure_id: structure.id.clone(),
             request_id: None,
-            pass_after: facts.pass_after(db, dates.end(), today)?,
+            pass_after: facts.pass_after(dates.end(), today)?,
         })
     })
 }
@@ -310,26 +302,59 @@ impl Plan for Ask {
 /// 201 pending.
 pub fn ask(ctx: &Ctx) -> Result<Response, Error> {
     pass_acts::dry_run(ctx)?;
-    let (structure, stored) = hiring_structure(ctx)?;
     let body: RequestBody = ctx.json()?;
-    let mut errors = FieldErrors::new();
-    let rule = reason(
-        &body.reason,
-        structure,
-        Decider::AuthorizedPrescriber,
-        &mut errors,
-    );
-    let end = collect(Date::parse(&body.end_at), "end_at", &mut errors);
-    let explanation = collect(
-        required_text(&body.explanation, "invalid_text", "L'explication"),
-        "explanation",
-        &mut errors,
-    );
+    let (addressee, addressee_errors) = addressee(ctx, &body)?;
+    let id = new_id("preq")?;
+    // Every check on the PASS once, under the lock (on a plain read for the preview).
+    act(ctx, 201, |db| {
+        let (structure, stored) = hiring_structure(ctx, db)?;
+        let mut errors = addressee_errors.clone();
+        let rule = reason(
+            &body.reason,
+            structure,
+            Decider::AuthorizedPrescriber,
+            &mut errors,
+        );
+        let end = collect(Date::parse(&body.end_at), "end_at", &mut errors);
+        let explanation = collect(
+            required_text(&body.explanation, "invalid_text", "L'explication"),
+            "explanation",
+            &mut errors,
+        );
+        let (Some(rule), Some(end), Some(explanation), Some((prescriber, member)), true) =
+            (rule, end, explanation, addressee.clone(), errors.is_empty())
+        else {
+            return Err(Error::fields(errors));
+        };
+        let today = ctx.clock.today();
+        // R-PROL-3: one pending request per PASS (the unique index decides a race).
+        refuse_if_pending(db, &stored.id)?;
+        let facts = Facts::of(db, stored, today)?;
+        let dates = prolongation::check(rule, &facts.context(), end, today)?;
+        Ok(Ask {
+            id: id.clone(),
+            pass_id: facts.stored.id.clone(),
+            structure_id: structure.id.clone(),
+            rule,
+            dates,
+            explanation,
+            prescriber,
+            assigned_to: member,
+            today,
+        })
+    })
+}
+
+/// R-PROL-4: the authorized prescriber organization the request names and the user id of the
+/// active member of it who gets it, or the field errors. Naming a member tells whether an
+/// address belongs to an organization: misses are counted per professional and address, like
+/// failed logins (previews too, and before any transaction, so that the count is the refused
+/// request's only write), so that it never becomes a way to list who works where.
+fn addressee(
+    ctx: &Ctx,
+    body: &RequestBody,
+) -> Result<(Option<(Organization, String)>, FieldErrors), Error> {
     let db = ctx.db()?;
-    let today = ctx.clock.today();
-    // R-PROL-4's member check tells whether an address belongs to an organization: misses are
-    // counted per professional and address, like failed logins (previews too), so that it never
-    // becomes a way to list who works where.
     let user_email = &ctx.actor()?.user.email;
     let misses = ThrottleKeys::new(
         Scope::MemberLookup,
@@ -338,63 +363,34 @@ pub fn ask(ctx: &Ctx) -> Result<Response, Error> {
     );
     let now_ms = ctx.clock.now_unix() * 1000;
     misses.check(db, now_ms)?;
-    // R-PROL-4: an authorized prescriber organization, and one of its active members.
-    let prescriber = organizations::find(db, &body.prescriber_organization_id)?
-        .filter(|o| o.is_authorized(today));
-    if prescriber.is_none() {
+    let mut errors = FieldErrors::new();
+    let Some(prescriber) = organizations::find(db, &body.prescriber_organization_id)?
+        .filter(|o| o.is_authorized(ctx.clock.today()))
+    else {
         errors.insert(
             "prescriber_organization_id".into(),
             vec!["Choisissez une organisation prescriptrice habilitée.".into()],
         );
-    }
-    let member = match &prescriber {
-        Some(o) => users::find_by_email(db, &body.assigned_to_email.trim().to_lowercase())?
-            .filter(|u| u.is_active)
-            .map(|u| memberships::find(db, &o.id, &u.id).map(|m| (u, m)))
-            .transpose()?
-            .filter(|(_, m)| {
-                m.as_ref()
-                    .is_some_and(|m| m.status == memberships::Status::Active)
-            })
-            .map(|(u, _)| u.id),
-        None => None,
+        return Ok((None, errors));
     };
-    if prescriber.is_some() && member.is_none() {
-        // Nothing else is written by a refused request: the count is its only write.
-        misses.reserve(db, now_ms)?;
-        errors.insert(
-            "assigned_to_email".into(),
-            vec!["Cette adresse n'est pas celle d'un membre actif de l'organisation.".into()],
-        );
-    }
-    let (Some(rule), Some(end), Some(explanation), Some(prescriber), Some(member), true) = (
-        rule,
-        end,
-        explanation,
-        prescriber,
-        member,
-        errors.is_empty(),
-    ) else {
-        return Err(Error::fields(errors));
-    };
-    let id = new_id("preq")?;
-    act(ctx, 201, |db| {
-        let today = ctx.clock.today();
-        let facts = Facts::read(db, &stored.id, today)?;
-        still_hiring(db, &stored.id, &structure.id)?;
-        // R-PROL-3: one pending request per PASS (the unique index decides a race).
-        refuse_if_pending(db, &stored.id)?;
-        let dates = prolongation::check(rule, &facts.context(), end, today)?;
-        Ok(Ask {
-            id: id.clone(),
-            pass_id: stored.id.clone(),
-            structure_id: structure.id.clone(),
-            rule,
-            dates,
-            explanation: explanation.clone(),
-            prescriber: prescriber.clone(),
-            assigned_to: member.clone(),
-            today,
+    let member = users::find_by_email(db, &body.assigned_to_email.trim().to_lowercase())?
+        .filter(|u| u.is_active)
+        .map(|u| memberships::find(db, &prescriber.id, &u.id).map(|m| (u, m)))
+        .transpose()?
+        .filter(|(_, m)| {
+            m.as_ref()
+                .is_some_and(|m| m.status == memberships::Status::Active)
         })
-    })
+        .map(|(u, _)| u.id);
+    match member {
+        Some(member) => Ok((Some((prescriber, member)), errors)),
+        None => {
+            misses.reserve(db, now_ms)?;
+            errors.insert(
+                "assigned_to_email".into(),
+                vec!["Cette adresse n'est pas celle d'un membre actif de l'organisation.".into()],
+            );
+            Ok((None, errors))
+        }
+    }
 }

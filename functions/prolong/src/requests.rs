@@ -17,6 +17,7 @@ use tremplin_platform::db::Db;
 use tremplin_platform::ids::new_id;
 use tremplin_platform::pass_acts::{self, act, Plan};
 use tremplin_platform::repo::organizations::Organization;
+use tremplin_platform::repo::passes;
 use tremplin_platform::repo::prolongations::{self as repo, Outcome, Request, Side};
 use tremplin_platform::{json, prolongation_notices, Ctx, Response};
 
@@ -147,8 +148,9 @@ fn decider(ctx: &Ctx) -> Result<(&Organization, Request), Error> {
     Ok((organization, request))
 }
 
-fn still_pending(db: &Db, id: &str) -> Result<Request, Error> {
-    let request = repo::find_request(db, id)?.ok_or_else(Error::not_found)?;
+/// The request, if still pending (read in the act's transaction: of two racing answers, the
+/// second finds it decided).
+fn still_pending(request: Request) -> Result<Request, Error> {
     if request.state != RequestState::Pending {
         return Err(already_decided(request.state));
     }
@@ -230,13 +232,15 @@ impl Plan for Grant {
 /// `POST /api/v1/prolongation-requests/{id}/grant`: 200 with the prolongation.
 pub fn grant(ctx: &Ctx) -> Result<Response, Error> {
     pass_acts::dry_run(ctx)?;
-    let (organization, request) = decider(ctx)?;
     ctx.optional_json::<Empty>()?;
     let id = new_id("prol")?;
+    // Every check once, under the lock (on a plain read for the preview).
     act(ctx, 200, |db| {
-        let request = still_pending(db, &request.id)?;
+        let (organization, request) = decider(ctx)?;
+        let request = still_pending(request)?;
         let today = ctx.clock.today();
-        let facts = Facts::read(db, &request.pass_id, today)?;
+        let stored = passes::find(db, &request.pass_id)?.ok_or_else(Error::not_found)?;
+        let facts = Facts::of(db, stored, today)?;
         // R-PROL-2/4: it must still start on the PASS end and overlap no granted prolongation.
         if request.dates.start() != facts.stored.pass.dates.end() {
             return Err(Error::Conflict {
@@ -281,7 +285,7 @@ pub fn grant(ctx: &Ctx) -> Result<Response, Error> {
                 explanation: Some(request.explanation.clone()),
                 structure_id: request.structure.0.clone(),
                 request_id: Some(request.id.clone()),
-                pass_after: facts.pass_after(db, request.dates.end(), today)?,
+                pass_after: facts.pass_after(request.dates.end(), today)?,
             },
             request,
             prescriber_id: organization.id.clone(),
@@ -331,7 +335,6 @@ impl Plan for Deny {
 /// `POST /api/v1/prolongation-requests/{id}/deny` `{reason, explanation, proposed_actions?}`.
 pub fn deny(ctx: &Ctx) -> Result<Response, Error> {
     pass_acts::dry_run(ctx)?;
-    let (organization, request) = decider(ctx)?;
     let body: DenyBody = ctx.json()?;
     let (denial, mut errors) = match prolongation::denial(&body.reason, &body.proposed_actions) {
         Ok(denial) => (Some(denial), FieldErrors::new()),
@@ -345,9 +348,10 @@ pub fn deny(ctx: &Ctx) -> Result<Response, Error> {
     let (Some(denial), Some(explanation)) = (denial, explanation) else {
         return Err(Error::fields(errors));
     };
-    act(ctx, 200, |db| {
+    act(ctx, 200, |_| {
+        let (organization, request) = decider(ctx)?;
         Ok(Deny {
-            request: still_pending(db, &request.id)?,
+            request: still_pending(request)?,
             denial: denial.clone(),
             explanation: explanation.clone(),
             prescriber_id: organization.id.clone(),
@@ -387,16 +391,17 @@ impl Plan for Withdraw {
 /// asked, while pending (403 for the organization asked, 404 for anyone else).
 pub fn withdraw(ctx: &Ctx) -> Result<Response, Error> {
     pass_acts::dry_run(ctx)?;
-    let (organization, request) = party_request(ctx)?;
-    if request.structure.0 != organization.id {
-        return Err(Error::Forbidden {
-            detail: "Seule la structure qui a fait la demande de prolongation la retire.".into(),
-        });
-    }
     ctx.optional_json::<Empty>()?;
-    act(ctx, 200, |db| {
+    act(ctx, 200, |_| {
+        let (organization, request) = party_request(ctx)?;
+        if request.structure.0 != organization.id {
+            return Err(Error::Forbidden {
+                detail: "Seule la structure qui a fait la demande de prolongation la retire."
+                    .into(),
+            });
+        }
         Ok(Withdraw {
-            request: still_pending(db, &request.id)?,
+            request: still_pending(request)?,
             now: ctx.clock.now_rfc3339(),
         })
     })

@@ -168,49 +168,51 @@ impl Plan for Act {
 /// `POST /api/v1/passes/{number}/suspensions` (R-SUSP-2/3/4): 201, or 200 with `?dry_run=true`.
 pub fn create(ctx: &Ctx) -> Result<Response, Error> {
     pass_acts::dry_run(ctx)?;
-    let (organization, stored) = pass_acts::entitled_pass(ctx, pass_acts::by_number(ctx)?)?;
-    let who = suspender(ctx, organization, &Hires::read(ctx.db()?, &stored.id)?)?;
     let body: CreateBody = ctx.json()?;
-    let mut errors = FieldErrors::new();
-    let start = collect(Date::parse(&body.start_at), "start_at", &mut errors);
-    let end = body
-        .end_at
-        .as_deref()
-        .map(|end| collect(Date::parse(end), "end_at", &mut errors));
-    let reason = collect(
-        SuspensionReason::parse(&body.reason, who),
-        "reason",
-        &mut errors,
-    );
-    let explanation = optional_text(
-        body.explanation.as_deref(),
-        "invalid_text",
-        "explanation",
-        "L'explication",
-        &mut errors,
-    );
-    let (Some(start), Some(reason), true) = (start, reason, errors.is_empty()) else {
-        return Err(Error::fields(errors));
-    };
-    let end = end.flatten();
     let id = new_id("susp")?;
+    // Every check once, under the lock (on a plain read for the preview): the PASS as it is
+    // now, whose end another act may have moved, and its hires, which R-SUSP-2's last hire and
+    // R-SUSP-6's limit depend on.
     act(ctx, 201, |db| {
-        // Under the lock, the PASS as it is now: another act may have moved its end, or made or
-        // cancelled a hire (R-SUSP-2's last hire, R-SUSP-6's limit).
-        let stored = passes::find(db, &stored.id)?.ok_or_else(Error::not_found)?;
+        let (organization, stored) = pass_acts::entitled_pass(ctx, pass_acts::by_number(ctx)?)?;
         let hires = Hires::read(db, &stored.id)?;
-        if let Suspender::Structure { .. } = who {
-            suspender(ctx, organization, &hires)?;
-        }
+        let who = suspender(ctx, organization, &hires)?;
+        let mut errors = FieldErrors::new();
+        let start = collect(Date::parse(&body.start_at), "start_at", &mut errors);
+        let end = body
+            .end_at
+            .as_deref()
+            .map(|end| collect(Date::parse(end), "end_at", &mut errors));
+        let reason = collect(
+            SuspensionReason::parse(&body.reason, who),
+            "reason",
+            &mut errors,
+        );
+        let explanation = optional_text(
+            body.explanation.as_deref(),
+            "invalid_text",
+            "explanation",
+            "L'explication",
+            &mut errors,
+        );
+        let (Some(start), Some(reason), true) = (start, reason, errors.is_empty()) else {
+            return Err(Error::fields(errors));
+        };
         let existing = suspensions::dates_of_pass(db, &stored.id)?;
         let today = ctx.clock.today();
-        let effect =
-            suspension::create(&stored.pass, &existing, start, end, today, &hires.starts()?)?;
+        let effect = suspension::create(
+            &stored.pass,
+            &existing,
+            start,
+            end.flatten(),
+            today,
+            &hires.starts()?,
+        )?;
         Ok(Act {
             event: PassEvent::Suspended,
             after: suspensions_after(&existing, &id, effect.suspension),
             suspension_id: id.clone(),
-            new: Some((reason, explanation.clone(), organization.id.clone())),
+            new: Some((reason, explanation, organization.id.clone())),
             stored,
             effect,
             today,
@@ -218,21 +220,14 @@ pub fn create(ctx: &Ctx) -> Result<Response, Error> {
     })
 }
 
-/// The suspension of the route's `:id` and its PASS, for a caller who may change it
-/// ([`may_change`]); 404 for those R-PASS-10 does not entitle.
-fn own_suspension(ctx: &Ctx) -> Result<(StoredSuspension, StoredPass, &Organization), Error> {
-    // Who first: an anonymous caller learns nothing of which ids exist.
-    ctx.actor()?;
-    let db = ctx.db()?;
+/// The suspension of the route's `:id`, its PASS and the PASS's hires, for a caller who may
+/// change it ([`may_change`]); 404 for those R-PASS-10 does not entitle.
+fn own_suspension(ctx: &Ctx, db: &Db) -> Result<(StoredSuspension, StoredPass, Hires), Error> {
     let found = suspensions::find(db, ctx.param("id"))?.ok_or_else(Error::not_found)?;
     let (organization, stored) = pass_acts::entitled_pass(ctx, passes::find(db, &found.pass_id)?)?;
-    may_change(
-        ctx,
-        organization,
-        &found.organization.0,
-        &Hires::read(db, &stored.id)?,
-    )?;
-    Ok((found, stored, organization))
+    let hires = Hires::read(db, &stored.id)?;
+    may_change(ctx, organization, &found.organization.0, &hires)?;
+    Ok((found, stored, hires))
 }
 
 /// What changes a suspension in progress: the PASS, the suspension, all of the PASS's, the
@@ -246,18 +241,11 @@ type Change<'a> = dyn Fn(
     ) -> Result<Effect, Error>
     + 'a;
 
-/// Plans `change` on the caller's suspension ([`own_suspension`]) as it is under the lock, the
-/// caller's right checked again.
-fn on_suspension(
-    ctx: &Ctx,
-    (found, stored, organization): (StoredSuspension, StoredPass, &Organization),
-    event: PassEvent,
-    change: &Change<'_>,
-) -> Result<Response, Error> {
+/// Plans `change` on the caller's suspension ([`own_suspension`]), every check once, under the
+/// lock (on a plain read for the preview).
+fn on_suspension(ctx: &Ctx, event: PassEvent, change: &Change<'_>) -> Result<Response, Error> {
     act(ctx, 200, |db| {
-        let stored = passes::find(db, &stored.id)?.ok_or_else(Error::not_found)?;
-        let hires = Hires::read(db, &stored.id)?;
-        may_change(ctx, organization, &found.organization.0, &hires)?;
+        let (found, stored, hires) = own_suspension(ctx, db)?;
         let existing = suspensions::dates_of_pass(db, &stored.id)?;
         let current = existing
             .iter()
@@ -280,7 +268,6 @@ fn on_suspension(
 /// `PATCH /api/v1/suspensions/{id}`: `{end_at}` or `{first_day_back}` (R-SUSP-4/5).
 pub fn update(ctx: &Ctx) -> Result<Response, Error> {
     pass_acts::dry_run(ctx)?;
-    let owned = own_suspension(ctx)?;
     let body: PatchBody = ctx.json()?;
     let mut errors = FieldErrors::new();
     let asked = match (body.end_at.as_deref(), body.first_day_back.as_deref()) {
@@ -303,7 +290,6 @@ pub fn update(ctx: &Ctx) -> Result<Response, Error> {
     if back_at_work {
         on_suspension(
             ctx,
-            owned,
             PassEvent::SuspensionEnded,
             &|stored, current, _, _, today| {
                 suspension::end_early(&stored.pass, current, date, today)
@@ -312,7 +298,6 @@ pub fn update(ctx: &Ctx) -> Result<Response, Error> {
     } else {
         on_suspension(
             ctx,
-            owned,
             PassEvent::SuspensionEdited,
             &|stored, current, all, hires, today| {
                 suspension::edit_end(&stored.pass, current, all, date, today, hires)
@@ -324,10 +309,8 @@ pub fn update(ctx: &Ctx) -> Result<Response, Error> {
 /// `DELETE /api/v1/suspensions/{id}` (R-SUSP-4/5): the PASS end moves back.
 pub fn delete(ctx: &Ctx) -> Result<Response, Error> {
     pass_acts::dry_run(ctx)?;
-    let owned = own_suspension(ctx)?;
     on_suspension(
         ctx,
-        owned,
         PassEvent::SuspensionDeleted,
         &|stored, current, _, _, today| suspension::delete(&stored.pass, current, today),
     )

@@ -70,6 +70,9 @@ const REMINDERS_DUE: &str = select_requests!(
      AND ((r.reminders_sent = 0) OR (r.reminders_sent = 1 AND r.created_on <= ?2) \
      OR (r.reminders_sent = 2 AND r.created_on <= ?3)) ORDER BY r.created_on LIMIT ?4"
 );
+/// R-PROL-3 (index `one_pending_request_per_pass`).
+const HAS_PENDING: &str = "SELECT EXISTS (SELECT 1 FROM prolongation_requests \
+    WHERE pass_id = ? AND state = 'pending') AS pending";
 const SET_REMINDERS_SENT: &str =
     "UPDATE prolongation_requests SET reminders_sent = ?2 WHERE id = ?1";
 
@@ -309,6 +312,13 @@ pub fn insert_request(db: &Db, new: &NewRequest<'_>) -> Result<(), Error> {
         Some("prolongation_requests.pass_id") => pending_request_exists(),
         _ => e.into(),
     })
+}
+
+/// Whether a request on the PASS awaits its answer.
+pub fn has_pending_request(db: &Db, pass_id: &str) -> Result<bool, Error> {
+    db.query(HAS_PENDING, &[text(pass_id)])?
+        .first()
+        .map_or(Ok(false), |row| row.bool("pending"))
 }
 
 /// R-PROL-3: at most one pending request per PASS.
