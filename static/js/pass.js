@@ -169,8 +169,11 @@ function show(pass) {
 
 // ---- Who may do what (the API decides; this only offers what it would allow) -------------------
 
+// R-SUSP-2's last hire at the service's date: the latest one that has started (a hire accepted
+// for a later date takes over on its first day), or the first while none has.
 function lastHire(pass) {
-  return pass.hires.length ? pass.hires[pass.hires.length - 1] : null;
+  const started = pass.hires.filter((h) => state.today && h.hiring_start_at <= state.today);
+  return started.length ? started[started.length - 1] : pass.hires[0] || null;
 }
 
 // R-SUSP-2: the structure of the last hire (any reason allowed for its kind), an authorized
@@ -194,9 +197,10 @@ function prolongationReasons(organization, pass, direct) {
     && (!PROLONGATION_REASON_KINDS[code] || PROLONGATION_REASON_KINDS[code].includes(organization.kind)));
 }
 
-// R-SUSP-5: the suspension in progress, for the organization that declared it or the last hire's.
+// R-SUSP-2/5: the suspension in progress, for one who may suspend today and declared it, or the
+// last hire's structure.
 function editableSuspension(organization, pass) {
-  if (!organization) return null;
+  if (!organization || !suspensionReasons(organization, pass).length) return null;
   const running = (pass.suspensions || []).find((s) => s.in_progress);
   if (!running) return null;
   return running.organization.id === organization.id || lastHire(pass)?.structure.id === organization.id ? running : null;

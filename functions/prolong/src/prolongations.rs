@@ -349,7 +349,7 @@ pub fn ask(ctx: &Ctx) -> Result<Response, Error> {
 /// active member of it who gets it, or the field errors. Naming a member tells whether an
 /// address belongs to an organization: misses are counted per professional and address, like
 /// failed logins (previews too, and before any transaction, so that the count is the refused
-/// request's only write), so that it never becomes a way to list who works where.
+/// request's only write): a probe of who works where is slowed down to the login's pace.
 fn addressee(
     ctx: &Ctx,
     body: &RequestBody,

@@ -43,7 +43,9 @@ fn suspender<'a>(
     hires: &Hires,
 ) -> Result<Suspender<'a>, Error> {
     match organization.kind.category() {
-        Category::Structure if hires.last_structure() == Some(organization.id.as_str()) => {
+        Category::Structure
+            if hires.last_structure(ctx.clock.today()) == Some(organization.id.as_str()) =>
+        {
             Ok(Suspender::Structure {
                 kind: organization.kind.code(),
             })

@@ -227,8 +227,9 @@ fn check_before_next_hire(
             "suspension_over_hire",
             field,
             format!(
-                "Au plus tard le {latest} : une embauche commence le {} sur ce PASS IAE et met \
-                 fin à la suspension (R-SUSP-6).",
+                "Au plus tard le {} : une embauche commence le {} sur ce PASS IAE et met fin à \
+                 la suspension (R-SUSP-6).",
+                latest.french(),
                 latest.add_days(1).french()
             ),
         )),

@@ -42,7 +42,7 @@ pub fn by_number(ctx: &Ctx) -> Result<Option<StoredPass>, Error> {
     passes::find_by_number(ctx.db()?, &number)
 }
 
-/// The hires on a PASS still in force, first hire first (by hiring start, then decision).
+/// The hires on a PASS still in force, first hire first (by hiring start, then accept).
 pub struct Hires(Vec<Hire>);
 
 impl Hires {
@@ -50,9 +50,17 @@ impl Hires {
         Ok(Hires(passes::hires(db, pass_id)?))
     }
 
-    /// The structure of the last hire (R-SUSP-2), if any.
-    pub fn last_structure(&self) -> Option<&str> {
-        self.0.last().map(|hire| hire.structure.id.as_str())
+    /// The structure of the last hire (R-SUSP-2) at `today`: the latest hire that has started
+    /// (a hire accepted for a later date takes over on its first day; until then the current
+    /// employer keeps the right), or the first one while none has.
+    pub fn last_structure(&self, today: Date) -> Option<&str> {
+        let today = today.to_string();
+        self.0
+            .iter()
+            .rev()
+            .find(|hire| hire.hiring_start_at.as_deref() <= Some(today.as_str()))
+            .or(self.0.first())
+            .map(|hire| hire.structure.id.as_str())
     }
 
     /// The hires' first days (R-SUSP-6).

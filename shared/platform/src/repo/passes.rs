@@ -20,7 +20,7 @@ const BY_ID: &str = "SELECT id, number, candidate_id, start_at, end_at FROM pass
 const OF_CANDIDATE: &str = "SELECT id, number, candidate_id, start_at, end_at FROM passes \
     WHERE candidate_id = ? AND cancelled_at IS NULL ORDER BY start_at DESC, counter DESC";
 /// The accepted applications that use the PASS (R-PASS-7), first hire first: by hiring start,
-/// then by when the application last changed (its accept), never by the random id alone.
+/// then by when the application last changed (its accept, to the second), then by id.
 const HIRES: &str = "SELECT a.id, a.structure_id, s.name, s.brand, s.kind, a.hiring_start_at, \
     a.hiring_end_at FROM applications a JOIN organizations s ON s.id = a.structure_id \
     WHERE a.pass_id = ? AND a.state = 'accepted' ORDER BY a.hiring_start_at, a.updated_at, a.id";

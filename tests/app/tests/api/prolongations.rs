@@ -576,12 +576,20 @@ async fn who_may_prolong_the_hiring_structure_only_and_bad_input_writes_nothing(
             .problem(422, "validation_failed");
         assert!(not_member["errors"]["assigned_to_email"].is_array());
     }
+    // Then even a right address waits (the check comes before any lookup).
     post(&path)
-        .json(stranger)
+        .json(request_body(&hire, "RQTH", "2029-01-31"))
         .send()
         .await
         .problem(429, "rate_limited");
-    assert_eq!(app.count("prolongation_requests"), 0);
+    let changed: Vec<String> = app
+        .snapshot()
+        .into_iter()
+        .zip(before)
+        .filter(|(now, then)| now != then)
+        .map(|(now, _)| now.0)
+        .collect();
+    assert_eq!(changed, ["login_throttle"], "the count is all they wrote");
     // PARTICULAR_DIFFICULTIES is for AI and ACI/ACIPHC: the ACI may ask it (another member, so
     // another throttle pair).
     let asked = app

@@ -374,12 +374,15 @@ async fn r_susp_6_a_rehire_cuts_the_running_suspension_and_deletes_one_that_star
     let view = pass_view(&app, &ei.member.token, &hire.number).await;
     assert_eq!(view["suspensions"][0]["end_at"], "2026-06-09");
     assert_eq!(view["end_at"], "2028-03-08");
-    // R-SUSP-6: the cut suspension never runs over the EI's hire again, and the ACI, which
-    // declared it but no longer made the last hire, no longer changes it (R-SUSP-2).
-    let running = view["suspensions"][0]["id"].as_str().unwrap().to_owned();
+    // R-SUSP-6: the cut suspension never runs over the EI's hire again. Until that hire starts
+    // the ACI, the current employer, keeps the right to change it (R-SUSP-2), not the EI.
+    let running = format!(
+        "/api/v1/suspensions/{}",
+        view["suspensions"][0]["id"].as_str().unwrap()
+    );
     let over = app
-        .patch(&format!("/api/v1/suspensions/{running}"))
-        .bearer(&ei.member.token)
+        .patch(&running)
+        .bearer(&hire.aci.member.token)
         .json(json!({"end_at": "2029-05-31"}))
         .send()
         .await
@@ -387,19 +390,25 @@ async fn r_susp_6_a_rehire_cuts_the_running_suspension_and_deletes_one_that_star
     assert!(over["errors"]["end_at"][0]
         .as_str()
         .unwrap()
-        .contains("2026-06-09"));
-    app.patch(&format!("/api/v1/suspensions/{running}"))
-        .bearer(&hire.aci.member.token)
+        .contains("9 juin 2026"));
+    app.patch(&running)
+        .bearer(&ei.member.token)
         .json(json!({"end_at": "2026-06-05"}))
         .send()
         .await
         .problem(403, "forbidden");
+    app.patch(&format!("{running}?dry_run=true"))
+        .bearer(&hire.aci.member.token)
+        .json(json!({"first_day_back": "2026-06-05"}))
+        .send()
+        .await
+        .ok(200);
     assert_eq!(
         pass_view(&app, &ei.member.token, &hire.number).await["end_at"],
         "2028-03-08",
         "unchanged"
     );
-    // R-SUSP-2: the ACI hired first; the EI's is now the last hire, and only it suspends.
+    // R-SUSP-2: once the EI's hire has started, it is the last hire, and only it suspends.
     app.set_today("2026-06-15");
     suspend(
         &app,
@@ -738,4 +747,72 @@ async fn a_preview_and_the_act_with_one_idempotency_key_are_two_requests() {
     assert_eq!(replayed.status, 201);
     assert_eq!(replayed.header("idempotent-replayed"), Some("true"));
     assert_eq!(app.count("suspensions"), 1);
+}
+
+#[tokio::test]
+async fn r_susp_2_a_prescriber_changes_only_its_own_suspension_and_only_while_authorized_and_entitled() {
+    let mut app = TestApp::spawn().await;
+    let hire = hired_on(&mut app, TODAY).await;
+    app.set_today("2026-06-01");
+    let by_aci = suspend(
+        &app,
+        &hire.aci.member.token,
+        &hire.number,
+        body("2026-06-01", None, "CONTRACT_BROKEN"),
+    )
+    .await
+    .ok(201);
+    let path = format!("/api/v1/suspensions/{}", by_aci["id"].as_str().unwrap());
+    app.outbox_settled().await;
+    let before = app.snapshot();
+    // The authorized Mission locale did not declare it: 403.
+    app.delete(&path)
+        .bearer(&hire.ml.member.token)
+        .send()
+        .await
+        .problem(403, "forbidden");
+    assert_eq!(app.snapshot(), before, "nothing written");
+    app.delete(&path)
+        .bearer(&hire.aci.member.token)
+        .send()
+        .await
+        .ok(200);
+    // Its own, while authorized; once no longer (R-ORG-4), it does not even know the PASS any
+    // more (R-PASS-10: an authorized prescriber who sent the candidate): 404.
+    let by_ml = suspend(
+        &app,
+        &hire.ml.member.token,
+        &hire.number,
+        body("2026-06-01", None, "CONTRACT_BROKEN"),
+    )
+    .await
+    .ok(201);
+    let path = format!("/api/v1/suspensions/{}", by_ml["id"].as_str().unwrap());
+    let end = json!({"end_at": "2026-08-31"});
+    app.patch(&format!("{path}?dry_run=true"))
+        .bearer(&hire.ml.member.token)
+        .json(end.clone())
+        .send()
+        .await
+        .ok(200);
+    app.outbox_settled().await;
+    app.db()
+        .execute(
+            "UPDATE organizations SET authorization_status = 'REFUSED' WHERE id = ?1",
+            [&hire.ml.id],
+        )
+        .unwrap();
+    app.patch(&path)
+        .bearer(&hire.ml.member.token)
+        .json(end.clone())
+        .send()
+        .await
+        .problem(404, "not_found");
+    // The last hire's structure still may.
+    app.patch(&path)
+        .bearer(&hire.aci.member.token)
+        .json(end)
+        .send()
+        .await
+        .ok(200);
 }
