@@ -17,7 +17,7 @@ use tremplin_platform::pass_acts::{self, act, Plan};
 use tremplin_platform::repo::organizations::{self, Organization};
 use tremplin_platform::repo::passes::{self, StoredPass};
 use tremplin_platform::repo::prolongations::{self as repo, NewProlongation, NewRequest};
-use tremplin_platform::repo::{candidates, memberships, suspensions, users};
+use tremplin_platform::repo::{memberships, suspensions, users};
 use tremplin_platform::throttle::{Scope, ThrottleKeys};
 use tremplin_platform::{prolongation_notices, Ctx, Response};
 
@@ -73,22 +73,17 @@ pub struct Facts {
 impl Facts {
     /// About `stored`, read in the act's transaction.
     pub fn of(db: &Db, stored: StoredPass, today: Date) -> Result<Facts, Error> {
-        let latest = passes::latest_of_candidate(db, &stored.candidate_id)?;
+        let (is_latest, birthdate) = passes::holder(db, &stored)?;
         let suspensions: Vec<DateRange> = suspensions::dates_of_pass(db, &stored.id)?
             .into_iter()
             .map(|s| s.dates)
             .collect();
-        let candidate = candidates::find(db, &stored.candidate_id)?
-            .ok_or_else(|| Error::internal("PASS candidate"))?;
         Ok(Facts {
-            is_latest: latest.is_some_and(|l| l.id == stored.id),
+            is_latest,
             suspended: suspensions.iter().any(|s| s.contains(today)),
             suspensions,
-            granted: repo::granted_of_pass(db, &stored.id)?
-                .into_iter()
-                .map(|p| p.dates)
-                .collect(),
-            birthdate: candidate.candidate.birthdate,
+            granted: repo::granted_dates_of_pass(db, &stored.id)?,
+            birthdate,
             stored,
         })
     }

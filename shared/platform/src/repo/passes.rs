@@ -12,6 +12,11 @@ const INSERT_PASS: &str = "INSERT INTO passes (id, counter, number, candidate_id
 /// The candidate's most recent PASS that was not cancelled (R-PASS-4/5 look at it).
 const LATEST_OF_CANDIDATE: &str = "SELECT id, number, candidate_id, start_at, end_at FROM passes \
     WHERE candidate_id = ? AND cancelled_at IS NULL ORDER BY end_at DESC, counter DESC LIMIT 1";
+/// What R-PROL-1/3 need about a PASS's holder: whether it is their latest PASS, and their
+/// birthdate (SENIOR_CDI), in one statement.
+const HOLDER: &str = "SELECT c.birthdate, (SELECT l.id FROM passes l WHERE l.candidate_id = c.id \
+    AND l.cancelled_at IS NULL ORDER BY l.end_at DESC, l.counter DESC LIMIT 1) AS latest_id \
+    FROM candidates c WHERE c.id = ?";
 /// A cancelled PASS is gone for its readers (R-PASS-7); only its number stays taken.
 const BY_NUMBER: &str = "SELECT id, number, candidate_id, start_at, end_at FROM passes \
     WHERE number = ? AND cancelled_at IS NULL";
@@ -63,6 +68,20 @@ pub fn latest_of_candidate(db: &Db, candidate_id: &str) -> Result<Option<StoredP
         .first()
         .map(|row| StoredPass::from_row(&row))
         .transpose()
+}
+
+/// The PASS's holder: whether `stored` is their latest PASS (R-PROL-3), and their birthdate.
+pub fn holder(db: &Db, stored: &StoredPass) -> Result<(bool, Date), Error> {
+    let rows = db.query(HOLDER, &[text(&stored.candidate_id)])?;
+    let row = rows
+        .first()
+        .ok_or_else(|| Error::internal("PASS without its candidate"))?;
+    let birthdate =
+        Date::parse(&row.text("birthdate")?).map_err(|e| unreadable("candidates.birthdate", e))?;
+    Ok((
+        row.opt_text("latest_id")?.as_deref() == Some(stored.id.as_str()),
+        birthdate,
+    ))
 }
 
 pub fn find_by_number(db: &Db, number: &PassNumber) -> Result<Option<StoredPass>, Error> {

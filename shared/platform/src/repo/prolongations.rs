@@ -10,6 +10,9 @@ use tremplin_domain::{Date, DateRange, Error, FieldErrors};
 const GRANTED_OF_PASS: &str = "SELECT p.id, p.start_at, p.end_at, p.reason, p.explanation, \
     p.structure_id, o.name, o.brand, p.request_id, p.created_at FROM prolongations p \
     JOIN organizations o ON o.id = p.structure_id WHERE p.pass_id = ? ORDER BY p.start_at";
+/// Their dates only, for R-PROL-2's caps (index `prolongations_of_pass`).
+const GRANTED_DATES_OF_PASS: &str =
+    "SELECT start_at, end_at FROM prolongations WHERE pass_id = ? ORDER BY start_at";
 const INSERT: &str = "INSERT INTO prolongations (id, pass_id, start_at, end_at, reason, \
     explanation, structure_id, request_id, created_at, created_by) \
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
@@ -122,6 +125,12 @@ pub fn granted_of_pass(db: &Db, pass_id: &str) -> Result<Vec<StoredProlongation>
             created_at: row.text("created_at")?,
         })
     })
+}
+
+/// The granted prolongations' dates (R-PROL-2).
+pub fn granted_dates_of_pass(db: &Db, pass_id: &str) -> Result<Vec<DateRange>, Error> {
+    db.query(GRANTED_DATES_OF_PASS, &[text(pass_id)])?
+        .map(dates)
 }
 
 /// A new prolongation, direct or granted.
