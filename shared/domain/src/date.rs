@@ -131,6 +131,17 @@ impl Date {
         )
     }
 
+    /// The week (Monday to Sunday) that holds this date, as French calendars print it.
+    pub fn week(self) -> DateRange {
+        let days = self.to_days();
+        // 0 = Monday … 6 = Sunday.
+        let monday = days - (weekday_from_sunday(days) + 6).rem_euclid(7);
+        DateRange {
+            start: Date::from_days(monday),
+            end: Date::from_days(monday + 6),
+        }
+    }
+
     /// `other − self` in days: positive when `other` is later.
     pub fn days_until(self, other: Date) -> i64 {
         other.to_days() - self.to_days()

@@ -39,6 +39,7 @@ macro_rules! string_newtype {
 pub mod application;
 pub mod body;
 pub mod candidate;
+pub mod dashboard;
 pub mod date;
 pub mod decision;
 pub mod directory;
@@ -57,6 +58,7 @@ pub mod pass_number;
 pub mod prolongation;
 pub mod search;
 pub mod siret;
+pub mod stats;
 pub mod suspension;
 #[cfg(test)]
 mod testing;
