@@ -4,6 +4,7 @@
 mod applications;
 mod candidates;
 mod cv;
+mod dashboard;
 mod diagnoses;
 mod export;
 mod invite;
@@ -41,6 +42,7 @@ const ROUTES: &[Route] = &[
     route(Method::Post, "/api/v1/cvs", cv::upload),
     route(Method::Post, "/api/v1/applications", applications::send),
     route(Method::Get, "/api/v1/applications", applications::list),
+    route(Method::Get, "/api/v1/dashboard", dashboard::read),
     // Before `:id`, which would match it.
     route(
         Method::Get,

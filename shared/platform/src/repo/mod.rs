@@ -7,6 +7,7 @@ pub mod candidate_invitations;
 pub mod candidates;
 pub mod cities;
 pub mod cvs;
+pub mod dashboard;
 pub mod diagnoses;
 pub mod directory_index;
 pub mod idempotency;

@@ -8,6 +8,7 @@ mod authorization;
 mod bad_input;
 mod candidate_accounts;
 mod candidates;
+mod dashboard;
 mod decisions;
 mod diagnoses;
 mod directory;

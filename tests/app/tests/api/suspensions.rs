@@ -750,7 +750,8 @@ async fn a_preview_and_the_act_with_one_idempotency_key_are_two_requests() {
 }
 
 #[tokio::test]
-async fn r_susp_2_a_prescriber_changes_only_its_own_suspension_and_only_while_authorized_and_entitled() {
+async fn r_susp_2_a_prescriber_changes_only_its_own_suspension_and_only_while_authorized_and_entitled(
+) {
     let mut app = TestApp::spawn().await;
     let hire = hired_on(&mut app, TODAY).await;
     app.set_today("2026-06-01");
