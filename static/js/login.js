@@ -14,6 +14,7 @@ function shortcuts(me) {
     return [link("/candidat.html", "Mon espace candidat"), link("/recherche.html", "Trouver une structure")];
   }
   const items = [
+    link("/tableau-de-bord.html", "Tableau de bord"),
     link("/candidats.html", "Mes candidats"),
     link("/nouveau-candidat.html", "Enregistrer un candidat"),
     link("/candidatures.html?box=sent", "Candidatures envoyées"),
@@ -59,6 +60,12 @@ form.addEventListener("submit", async (event) => {
     setToken(session.token);
     if (back) {
       location.assign(back);
+      return;
+    }
+    // A professional lands on what awaits them; a candidate stays on their account's shortcuts.
+    const me = await api("/api/v1/me");
+    if (me.memberships.length) {
+      location.assign("/tableau-de-bord.html");
       return;
     }
     await showAccount();

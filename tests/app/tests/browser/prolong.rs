@@ -131,9 +131,30 @@ fn scenario(session: &Session, base: &str, fixture: &Fixture) -> Result<()> {
     suspend_and_delete(session)?;
     ask(session, fixture)?;
 
+    // The structure's dashboard lists its request awaiting an answer.
+    session.goto(&format!("{base}/tableau-de-bord.html"))?;
+    wait_text(
+        session,
+        "#titre-demandes",
+        "Demandes de prolongation sans réponse : 1",
+    )?;
+    wait_text_containing(session, "#demandes li", "Léa Martin")?;
+    check(session, "tableau-de-bord.html (structure)")?;
+
+    // The prescriber's dashboard leads to the request.
     sign_out(session)?;
-    session.goto(&format!("{base}/prolongations.html"))?;
-    log_in(session, &fixture.prescriber, "/prolongations.html")?;
+    session.goto(&format!("{base}/tableau-de-bord.html"))?;
+    log_in(session, &fixture.prescriber, "/tableau-de-bord.html")?;
+    wait_text(
+        session,
+        "#titre-demandes",
+        "Demandes de prolongation à traiter : 1",
+    )?;
+    wait_text_containing(session, "#envoyees", "Acceptée : 1")?;
+    check(session, "tableau-de-bord.html (prescriber)")?;
+    screenshot(session, "tableau-de-bord.png")?;
+    click(session, "#demandes a[href='/prolongations.html']")?;
+    wait_page(session, "/prolongations.html")?;
     answer(session, fixture)?;
     session.goto(&format!("{base}/"))?;
     wait_shown(session, "#raccourcis a[href='/prolongations.html']")?;
