@@ -1,5 +1,5 @@
 // What awaits the organization acted for (GET /api/v1/dashboard), the landing page after a
-// professional's login: each item a heading with its count, its first lines as links to where
+// professional's login (the answers "since your last visit" count from the login before): each item a heading with its count, its first lines as links to where
 // the work is done, and a link to the whole list.
 
 import { count, el } from "./format.js";
@@ -57,7 +57,11 @@ function prescriber(items) {
       ` : ${s.count}`,
     ))),
   );
+  const answers = items.answers_since_last_visit;
   const sections = [
+    item("reponses", "Réponses reçues depuis votre dernière visite", answers,
+      (r) => [el("a", { href: application(r.id) }, fullName(r.candidate)), ` — ${r.state_label} par ${r.structure.name}`],
+      { href: "/candidatures.html?box=sent", text: "Toutes les candidatures envoyées" }),
     byState,
     item("eligibilite", "Éligibilités qui se terminent dans les 30 jours", items.eligibility_ending,
       (r) => [el("a", { href: `/fiche-candidat.html?id=${encodeURIComponent(r.candidate.id)}` }, fullName(r.candidate)), ` — valable jusqu'au ${date(r.valid_until)}`]),

@@ -11,6 +11,7 @@ use tremplin_domain::application::{State, ALL_STATES};
 use tremplin_domain::dashboard::{
     within_days, within_months, ELIGIBILITY_ENDING_DAYS, PASS_ENDING_MONTHS,
 };
+use tremplin_domain::date::format_rfc3339_utc;
 use tremplin_domain::organization::Category;
 use tremplin_domain::prolongation::RequestState;
 use tremplin_domain::suspension::SuspensionReason;
@@ -20,6 +21,9 @@ use tremplin_platform::repo::dashboard::{self as repo, Item, LINES};
 use tremplin_platform::repo::organizations::Organization;
 use tremplin_platform::repo::prolongations::{self, Side};
 use tremplin_platform::{json, Ctx, Response};
+
+/// Without an earlier login, the answers of these last days are the new ones.
+const ANSWERS_WITHOUT_A_VISIT_DAYS: i64 = 7;
 
 pub fn read(ctx: &Ctx) -> Result<Response, Error> {
     let organization = ctx.actor()?.acting()?.organization;
@@ -78,6 +82,23 @@ fn prescriber(ctx: &Ctx, db: &Db, organization: &Organization) -> Result<Value, 
             json!({"state": state.as_str(), "state_label": state.label(), "count": count})
         })
         .collect();
+    // "Since the last visit": since the user's previous login (our reading); without one, the
+    // last ANSWERS_WITHOUT_A_VISIT_DAYS days.
+    let user_id = &ctx.actor()?.user.id;
+    let since = match repo::previous_login(db, user_id)? {
+        Some(at) => at,
+        None => format_rfc3339_utc(ctx.clock.now_unix() - ANSWERS_WITHOUT_A_VISIT_DAYS * 24 * 3600),
+    };
+    let answers = repo::answered_since(db, &organization.id, &since)?;
+    let answers = json!({
+        "since": since,
+        "count": answers.count,
+        "results": answers.results.iter().map(|a| {
+            json!({"id": a.id, "state": a.state.as_str(), "state_label": a.state.label(),
+                "answered_at": a.answered_at, "candidate": a.candidate,
+                "structure": {"name": a.structure_name}})
+        }).collect::<Vec<Value>>(),
+    });
     let eligibility = repo::eligibility_ending(
         db,
         &organization.id,
@@ -91,6 +112,7 @@ fn prescriber(ctx: &Ctx, db: &Db, organization: &Organization) -> Result<Value, 
     };
     Ok(json!({
         "applications_by_state": by_state,
+        "answers_since_last_visit": answers,
         "eligibility_ending": eligibility,
         "prolongation_requests": requests,
     }))

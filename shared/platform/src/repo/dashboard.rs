@@ -3,6 +3,8 @@
 //! `application_counts` (0007), never by counting a box.
 
 use crate::db::{int, text, unreadable, Db, Row};
+use tremplin_domain::application::State;
+use tremplin_domain::organization::shown_name;
 use tremplin_domain::{Date, DateRange, Error};
 
 /// How many lines each item shows; its count says how many there are.
@@ -37,6 +39,17 @@ const SUSPENSIONS_IN_PROGRESS: &str = "SELECT p.number, s.start_at, s.end_at, s.
     JOIN candidates c ON c.id = p.candidate_id WHERE s.start_at <= ?2 AND s.end_at >= ?2 \
     AND s.pass_id IN (SELECT a.pass_id FROM applications a WHERE a.structure_id = ?1 \
     AND a.state = 'accepted' AND a.pass_id IS NOT NULL) ORDER BY s.end_at, p.number LIMIT ?3";
+/// The user's login before the latest one (their previous visit).
+const PREVIOUS_LOGIN: &str = "SELECT created_at FROM api_sessions WHERE user_id = ?1 \
+    ORDER BY created_at DESC LIMIT 1 OFFSET 1";
+/// The organization's applications answered (postponed, accepted, refused) at or after `?2`,
+/// latest first (`applications_sent`).
+const ANSWERED_SINCE: &str = "SELECT a.id, a.state, a.updated_at, c.id AS candidate_id, \
+    c.first_name, c.last_name, s.name AS structure_name, s.brand AS structure_brand, \
+    COUNT(*) OVER () AS total FROM applications a JOIN candidates c ON c.id = a.candidate_id \
+    JOIN organizations s ON s.id = a.structure_id WHERE a.sender_organization_id = ?1 \
+    AND a.state IN ('postponed', 'accepted', 'refused') AND a.updated_at >= ?2 \
+    ORDER BY a.updated_at DESC, a.id LIMIT ?3";
 /// The organization's candidates whose eligibility (their latest diagnosis by an authorized
 /// prescriber, whoever made it) ends in `[?2, ?3]`, soonest first.
 const ELIGIBILITY_ENDING: &str = "SELECT c.id AS candidate_id, c.first_name, c.last_name, \
@@ -233,6 +246,43 @@ pub fn eligibility_ending(
         Ok(EligibilityEnding {
             candidate: candidate(row)?,
             valid_until: expires.add_days(-1),
+        })
+    })
+}
+
+/// When the user last came before this visit: the login before their latest, if any.
+pub fn previous_login(db: &Db, user_id: &str) -> Result<Option<String>, Error> {
+    db.query(PREVIOUS_LOGIN, &[text(user_id)])?
+        .first()
+        .map(|row| row.text("created_at"))
+        .transpose()
+}
+
+/// An answer the organization received.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    pub id: String,
+    pub state: State,
+    pub answered_at: String,
+    pub candidate: CandidateName,
+    pub structure_name: String,
+}
+
+/// The organization's applications answered since `since` (RFC 3339).
+pub fn answered_since(db: &Db, organization_id: &str, since: &str) -> Result<Item<Answer>, Error> {
+    let params = [text(organization_id), text(since), int(LINES)];
+    windowed(db, ANSWERED_SINCE, &params, |row| {
+        let (name, brand) = (
+            row.text("structure_name")?,
+            row.opt_text("structure_brand")?,
+        );
+        Ok(Answer {
+            id: row.text("id")?,
+            state: State::parse(&row.text("state")?)
+                .map_err(|e| unreadable("applications.state", e))?,
+            answered_at: row.text("updated_at")?,
+            candidate: candidate(row)?,
+            structure_name: shown_name(&name, brand.as_deref()).to_owned(),
         })
     })
 }

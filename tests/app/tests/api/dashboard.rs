@@ -138,6 +138,43 @@ async fn each_item_of_a_structures_and_a_prescribers_dashboard_at_fixed_dates() 
         "valid until 2028-05-31"
     );
 
+    // The answers since the member's previous login: their first session dates back to 2000,
+    // and they log in again now. Then, after a login later than them all: none new.
+    app.outbox_settled().await;
+    let ml_user = &hire.ml.member.id;
+    app.db()
+        .execute(
+            "UPDATE api_sessions SET created_at = '2000-01-01T00:00:00Z' WHERE user_id = ?1",
+            [ml_user],
+        )
+        .unwrap();
+    let again = app.token(&hire.ml.member.email).await;
+    let answers = dashboard(&app, &again).await["items"]["answers_since_last_visit"].clone();
+    assert_eq!(answers["since"], "2000-01-01T00:00:00Z");
+    assert_eq!(
+        answers["count"], 3,
+        "two accepts and a postponement: {answers}"
+    );
+    let states: Vec<&str> = answers["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["state"].as_str().unwrap())
+        .collect();
+    assert!(
+        states.contains(&"postponed") && states.contains(&"accepted"),
+        "{states:?}"
+    );
+    app.db()
+        .execute(
+            "UPDATE api_sessions SET created_at = '2100-01-01T00:00:00Z' WHERE user_id = ?1",
+            [ml_user],
+        )
+        .unwrap();
+    let later = app.token(&hire.ml.member.email).await;
+    let answers = dashboard(&app, &later).await["items"]["answers_since_last_visit"].clone();
+    assert_eq!(answers["count"], 0, "{answers}");
+
     // Twelve days later: the hire has started, the suspension is over.
     app.set_today("2027-12-27");
     let items = dashboard(&app, &token).await["items"].clone();
