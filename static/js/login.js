@@ -14,11 +14,14 @@ function shortcuts(me) {
     return [link("/candidat.html", "Mon espace candidat"), link("/recherche.html", "Trouver une structure")];
   }
   const items = [
-    link("/tableau-de-bord.html", "Tableau de bord"),
     link("/candidats.html", "Mes candidats"),
     link("/nouveau-candidat.html", "Enregistrer un candidat"),
     link("/candidatures.html?box=sent", "Candidatures envoyées"),
   ];
+  // The administration has no dashboard yet.
+  if (me.memberships.some(({ organization }) => organization.category !== "administration")) {
+    items.unshift(link("/tableau-de-bord.html", "Tableau de bord"));
+  }
   if (me.memberships.some(({ organization }) => organization.category === "structure")) {
     items.push(link("/candidatures.html?box=received", "Candidatures reçues"));
   }
@@ -64,7 +67,7 @@ form.addEventListener("submit", async (event) => {
     }
     // A professional lands on what awaits them; a candidate stays on their account's shortcuts.
     const me = await api("/api/v1/me");
-    if (me.memberships.length) {
+    if (me.memberships.length && me.memberships[0].organization.category !== "administration") {
       location.assign("/tableau-de-bord.html");
       return;
     }

@@ -10,7 +10,7 @@ const main = document.getElementById("contenu");
 
 const application = (id) => `/candidature.html?id=${encodeURIComponent(id)}`;
 const pass = (number) => `/pass.html?number=${encodeURIComponent(number)}`;
-const days = (n) => (n === 0 ? "arrivée aujourd'hui" : `depuis ${count(n, "jour", "jours")}`);
+const days = (n) => (n === 0 ? "reçue aujourd'hui" : `reçue il y a ${count(n, "jour", "jours")}`);
 
 // One item: a section titled with its count; `line` makes a list item's content; `all` links to
 // the whole list when there are more lines than shown.
@@ -32,9 +32,9 @@ function structure(items) {
   const waiting = (r) => [el("a", { href: application(r.id) }, fullName(r.candidate)), ` — ${days(r.age_days)}`];
   return [
     item("a-traiter", "Candidatures à traiter", items.to_answer, waiting,
-      { href: "/candidatures.html?box=received&state=new", text: "Toutes les candidatures à traiter" }),
-    item("differees", "Candidatures différées", items.postponed, waiting,
-      { href: "/candidatures.html?box=received&state=postponed", text: "Toutes les candidatures différées" }),
+      { href: "/candidatures.html?box=received&state=new,processing", text: "Toutes les candidatures à traiter" }),
+    item("differees", "Candidatures pour plus tard", items.postponed, waiting,
+      { href: "/candidatures.html?box=received&state=postponed", text: "Toutes les candidatures pour plus tard" }),
     item("embauches", "Embauches qui commencent cette semaine", items.hires_this_week,
       (r) => [el("a", { href: application(r.application_id) }, fullName(r.candidate)), ` — le ${date(r.hiring_start_at)}`]),
     item("pass-fin", "PASS IAE qui se terminent dans les 3 mois", items.pass_ending,
@@ -60,10 +60,10 @@ function prescriber(items) {
   const answers = items.answers_since_last_visit;
   const sections = [
     item("reponses", "Réponses reçues depuis votre dernière visite", answers,
-      (r) => [el("a", { href: application(r.id) }, fullName(r.candidate)), ` — ${r.state_label} par ${r.structure.name}`],
+      (r) => [el("a", { href: application(r.id) }, fullName(r.candidate)), ` — ${r.state_label} (${r.structure.name})`],
       { href: "/candidatures.html?box=sent", text: "Toutes les candidatures envoyées" }),
     byState,
-    item("eligibilite", "Éligibilités qui se terminent dans les 30 jours", items.eligibility_ending,
+    item("eligibilite", "Candidats dont l'éligibilité se termine dans les 30 jours", items.eligibility_ending,
       (r) => [el("a", { href: `/fiche-candidat.html?id=${encodeURIComponent(r.candidate.id)}` }, fullName(r.candidate)), ` — valable jusqu'au ${date(r.valid_until)}`]),
   ];
   // R-PROL-4: only an authorized organization is asked.

@@ -2,7 +2,7 @@
 //! at the clock's date, each item a count and its first lines. A prescriber organization sees
 //! its applications by state, its candidates whose eligibility ends within 30 days and, while
 //! authorized, the prolongation requests addressed to it; a structure sees the applications to
-//! answer (oldest first, with their age), the postponed ones, the hires starting this week, the
+//! answer (new or being studied, oldest first, with their age), the postponed ones, the hires starting this week, the
 //! PASS ending within 3 months, the suspensions in progress and its requests awaiting an answer.
 //! Read only; members of the organization only (any role).
 
@@ -21,6 +21,9 @@ use tremplin_platform::repo::dashboard::{self as repo, Item, LINES};
 use tremplin_platform::repo::organizations::Organization;
 use tremplin_platform::repo::prolongations::{self, Side};
 use tremplin_platform::{json, Ctx, Response};
+
+/// What a structure has to answer: the new applications and those it is studying.
+const TO_ANSWER: [State; 2] = [State::New, State::Processing];
 
 /// Without an earlier login, the answers of these last days are the new ones.
 const ANSWERS_WITHOUT_A_VISIT_DAYS: i64 = 7;
@@ -137,8 +140,8 @@ fn structure(
             .collect::<Vec<Value>>(),
     };
     Ok(json!({
-        "to_answer": repo::received_in_state(db, &organization.id, State::New.as_str(), today)?,
-        "postponed": repo::received_in_state(db, &organization.id, State::Postponed.as_str(), today)?,
+        "to_answer": repo::received_in_states(db, &organization.id, &TO_ANSWER, today)?,
+        "postponed": repo::received_in_states(db, &organization.id, &[State::Postponed], today)?,
         "hires_this_week": repo::hires_starting(db, &organization.id, today.week())?,
         "pass_ending": repo::pass_ending(db, &organization.id, within_months(today, PASS_ENDING_MONTHS))?,
         "suspensions_in_progress": suspensions,

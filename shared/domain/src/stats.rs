@@ -23,7 +23,7 @@ pub const MAX_PERIOD_MONTHS: i32 = 36;
 pub enum Scope {
     /// One organization's own figures: its members only.
     Organization(String),
-    /// A department by its INSEE code (`01`…`95`, `2A`, `2B`, `971`…`976`): public.
+    /// A department by its INSEE code (`01`…`95`, `2A`, `2B`, `971`…`974`, `976`): public.
     Department(String),
     /// A region by its INSEE code (two digits): the administration of that region.
     Region(String),
@@ -44,7 +44,7 @@ impl Scope {
             }
             ("department", Some(_)) => Err((
                 "code",
-                "Code de département INSEE attendu (01 à 95, 2A, 2B, 971 à 976).",
+                "Code de département INSEE attendu (01 à 95, 2A, 2B, 971 à 974, 976).",
             )),
             ("region", Some(code))
                 if code.len() == 2 && code.bytes().all(|b| b.is_ascii_digit()) =>
@@ -80,7 +80,8 @@ fn is_department_code(code: &str) -> bool {
             matches!(upper.parse::<u8>(), Ok(n) if (1..=95).contains(&n) && n != 20)
         }
         _ if upper.len() == 3 && upper.bytes().all(|b| b.is_ascii_digit()) => {
-            matches!(upper.parse::<u16>(), Ok(n) if (971..=976).contains(&n))
+            // The five overseas departments (975, Saint-Pierre-et-Miquelon, is a collectivity).
+            matches!(upper.parse::<u16>(), Ok(n) if [971, 972, 973, 974, 976].contains(&n))
         }
         _ => false,
     }
@@ -117,7 +118,8 @@ pub fn period(from: Option<&str>, to: Option<&str>, today: Date) -> Result<DateR
             "Au plus tard la date de fin (to).".to_owned(),
         ));
     }
-    if from < to.add_months(-MAX_PERIOD_MONTHS) {
+    // As the 12-month default: `to` − 36 months + 1 day at the earliest.
+    if from < to.add_months(-MAX_PERIOD_MONTHS).add_days(1) {
         return Err(refuse(
             "from",
             format!("Une période couvre au plus {MAX_PERIOD_MONTHS} mois."),
@@ -208,7 +210,7 @@ mod tests {
             Scope::parse(Some("department"), Some("974")),
             Ok(Scope::Department("974".into()))
         );
-        for wrong in ["20", "00", "96", "977", "2C", "1"] {
+        for wrong in ["20", "00", "96", "975", "977", "2C", "1"] {
             assert_eq!(
                 field(Scope::parse(Some("department"), Some(wrong)).unwrap_err()),
                 "code",
@@ -253,11 +255,11 @@ mod tests {
             "from"
         );
         assert!(
-            period(Some("2023-12-01"), None, today).is_ok(),
+            period(Some("2023-12-02"), None, today).is_ok(),
             "36 months exactly"
         );
         assert_eq!(
-            field(period(Some("2023-11-30"), None, today).unwrap_err()),
+            field(period(Some("2023-12-01"), None, today).unwrap_err()),
             "from"
         );
         assert_eq!(

@@ -12,13 +12,16 @@ pub const LINES: i64 = 10;
 
 const SENT_BY_STATE: &str =
     "SELECT state, n FROM application_counts WHERE owner_id = ?1 AND box = 'sent'";
-const RECEIVED_IN_STATE_COUNT: &str = "SELECT COALESCE(SUM(n), 0) AS n FROM application_counts \
-    WHERE owner_id = ?1 AND box = 'received' AND state = ?2";
-/// A structure's received applications in one state, oldest first (`applications_received`
-/// walked backwards).
-const RECEIVED_IN_STATE: &str = "SELECT a.id, a.created_at, a.created_unix, c.id AS candidate_id, \
+const RECEIVED_IN_STATES_COUNT: &str = "SELECT COALESCE(SUM(n), 0) AS n \
+    FROM application_counts WHERE owner_id = ?1 AND box = 'received' \
+    AND state IN (SELECT value FROM json_each(?2))";
+/// A structure's received applications in some states (`?2`, JSON), oldest first
+/// (`applications_received` walked backwards).
+const RECEIVED_IN_STATES: &str =
+    "SELECT a.id, a.created_at, a.created_unix, c.id AS candidate_id, \
     c.first_name, c.last_name FROM applications a JOIN candidates c ON c.id = a.candidate_id \
-    WHERE a.structure_id = ?1 AND a.state = ?2 ORDER BY a.created_unix, a.id LIMIT ?3";
+    WHERE a.structure_id = ?1 AND a.state IN (SELECT value FROM json_each(?2)) \
+    ORDER BY a.created_unix, a.id LIMIT ?3";
 /// The structure's hires whose contract starts in `[?2, ?3]`, soonest first.
 const HIRES_STARTING: &str = "SELECT a.id, a.hiring_start_at, c.id AS candidate_id, c.first_name, \
     c.last_name, COUNT(*) OVER () AS total FROM applications a \
@@ -113,20 +116,23 @@ pub struct Waiting {
     pub age_days: i64,
 }
 
-/// The structure's received applications in `state`, oldest first, with their age at `today`.
-pub fn received_in_state(
+/// The structure's received applications in `states`, oldest first, with their age at `today`.
+pub fn received_in_states(
     db: &Db,
     structure_id: &str,
-    state: &str,
+    states: &[State],
     today: Date,
 ) -> Result<Item<Waiting>, Error> {
+    let states: Vec<&str> = states.iter().map(|s| s.as_str()).collect();
+    let state = serde_json::to_string(&states).map_err(|e| Error::internal(e.to_string()))?;
+    let state = state.as_str();
     let count = db
-        .query(RECEIVED_IN_STATE_COUNT, &[text(structure_id), text(state)])?
+        .query(RECEIVED_IN_STATES_COUNT, &[text(structure_id), text(state)])?
         .first()
         .map_or(Ok(0), |row| row.int("n"))?;
     let results = db
         .query(
-            RECEIVED_IN_STATE,
+            RECEIVED_IN_STATES,
             &[text(structure_id), text(state), int(LINES)],
         )?
         .map(|row| {

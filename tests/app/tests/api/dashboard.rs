@@ -110,6 +110,20 @@ async fn each_item_of_a_structures_and_a_prescribers_dashboard_at_fixed_dates() 
     assert!(running["reason_label"].is_string());
     assert_eq!(items["prolongation_requests"]["count"], 1);
 
+    // Another structure, on the same day, sees none of it.
+    let other = app.organization("structure", "ACI", None).await;
+    let theirs = dashboard(&app, &other.member.token).await["items"].clone();
+    for item in [
+        "to_answer",
+        "postponed",
+        "hires_this_week",
+        "pass_ending",
+        "suspensions_in_progress",
+        "prolongation_requests",
+    ] {
+        assert_eq!(theirs[item]["count"], 0, "{item}");
+    }
+
     // The Mission locale: what it sent, by state, and the request addressed to it.
     let board = dashboard(&app, &hire.ml.member.token).await;
     let by_state: Vec<(String, i64)> = board["items"]["applications_by_state"]
