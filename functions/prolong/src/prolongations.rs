@@ -13,7 +13,7 @@ use tremplin_domain::prolongation::{self, Context, Decider, ProlongationRule};
 use tremplin_domain::{Date, DateRange, Email, Error, FieldErrors};
 use tremplin_platform::db::Db;
 use tremplin_platform::ids::new_id;
-use tremplin_platform::pass_acts::{self, act, Plan};
+use tremplin_platform::pass_acts::{self, act, Hires, Plan};
 use tremplin_platform::repo::organizations::{self, Organization};
 use tremplin_platform::repo::passes::{self, StoredPass};
 use tremplin_platform::repo::prolongations::{self as repo, NewProlongation, NewRequest};
@@ -45,7 +45,7 @@ struct RequestBody {
 fn hiring_structure<'a>(ctx: &'a Ctx, db: &Db) -> Result<(&'a Organization, StoredPass), Error> {
     let (organization, stored) = pass_acts::entitled_pass(ctx, pass_acts::by_number(ctx)?)?;
     if organization.kind.category() != Category::Structure
-        || !pass_acts::hired_on(db, &stored.id, &organization.id)?
+        || !Hires::read(db, &stored.id)?.include(&organization.id)
     {
         return Err(not_hiring_structure());
     }

@@ -15,7 +15,7 @@ use tremplin_domain::prolongation::{self, Denial, RequestState, DENY_REASONS, PR
 use tremplin_domain::{Error, FieldErrors};
 use tremplin_platform::db::Db;
 use tremplin_platform::ids::new_id;
-use tremplin_platform::pass_acts::{self, act, Plan};
+use tremplin_platform::pass_acts::{self, act, Hires, Plan};
 use tremplin_platform::repo::organizations::Organization;
 use tremplin_platform::repo::passes;
 use tremplin_platform::repo::prolongations::{self as repo, Outcome, Request, Side};
@@ -257,7 +257,7 @@ pub fn grant(ctx: &Ctx) -> Result<Response, Error> {
         }
         prolongation::check_no_overlap(request.dates, facts.context().granted)?;
         // R-PROL-4: the structure that asked must still have a hire on the PASS.
-        if !pass_acts::hired_on(db, &request.pass_id, &request.structure.0)? {
+        if !Hires::read(db, &request.pass_id)?.include(&request.structure.0) {
             return Err(Error::Conflict {
                 code: "structure_no_longer_hiring",
                 detail: "La structure qui a fait la demande n'a plus d'embauche sur ce PASS IAE \

@@ -63,6 +63,11 @@ impl Hires {
             .map(|hire| hire.structure.id.as_str())
     }
 
+    /// Whether `structure_id` made one of them (R-PROL-4).
+    pub fn include(&self, structure_id: &str) -> bool {
+        self.0.iter().any(|hire| hire.structure.id == structure_id)
+    }
+
     /// The hires' first days (R-SUSP-6).
     pub fn starts(&self) -> Result<Vec<Date>, Error> {
         self.0
@@ -73,13 +78,6 @@ impl Hires {
             })
             .collect()
     }
-}
-
-/// Whether `structure_id` made a hire on the PASS still in force (R-PROL-4).
-pub fn hired_on(db: &Db, pass_id: &str, structure_id: &str) -> Result<bool, Error> {
-    Ok(passes::hires(db, pass_id)?
-        .iter()
-        .any(|hire| hire.structure.id == structure_id))
 }
 
 /// `?dry_run=true|false` (absent: false; present without a value: 400, never the real act).

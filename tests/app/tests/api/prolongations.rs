@@ -7,7 +7,7 @@
 use serde_json::{json, Value};
 use tremplin_tests::{candidate_body, join_all, nir, TestApp, TestResponse};
 
-use super::decisions::TODAY;
+use super::decisions::{end_authorization, TODAY};
 use super::suspensions::{
     cancel_hire, hired_by, hired_on, pass_view, rehired_by_an_ei, suspend, Hired,
 };
@@ -422,13 +422,7 @@ async fn r_prol_4_a_grant_rechecks_the_pass_end_and_the_request_stays_pending() 
         .send()
         .await
         .problem(409, "prolongation_overlap");
-    let still = app
-        .get(&format!("/api/v1/prolongation-requests/{id}"))
-        .bearer(&hire.ml.member.token)
-        .send()
-        .await
-        .ok(200);
-    assert_eq!(still["state"], "pending");
+    assert_still_pending(&app, &hire, &id).await;
     assert_eq!(app.count("prolongations"), 0);
 }
 
@@ -633,6 +627,17 @@ async fn r_prol_3_a_grant_is_refused_while_the_pass_is_suspended_and_stays_pendi
         .ok(200);
 }
 
+/// The organization asked still reads the request as pending (a refused answer changed nothing).
+async fn assert_still_pending(app: &TestApp, hire: &Hired, id: &str) {
+    let request = app
+        .get(&format!("/api/v1/prolongation-requests/{id}"))
+        .bearer(&hire.ml.member.token)
+        .send()
+        .await
+        .ok(200);
+    assert_eq!(request["state"], "pending");
+}
+
 fn request_path(id: &str, act: &str) -> String {
     format!("/api/v1/prolongation-requests/{id}/{act}")
 }
@@ -817,13 +822,7 @@ async fn r_prol_4_a_missed_sweep_sends_one_reminder_and_none_go_to_an_organizati
     };
     assert_eq!(sent(&app), 2);
     // The organization loses its authorization: it can no longer answer, nor is reminded.
-    app.outbox_settled().await;
-    app.db()
-        .execute(
-            "UPDATE organizations SET authorization_status = 'REFUSED' WHERE id = ?1",
-            [&hire.ml.id],
-        )
-        .unwrap();
+    end_authorization(&app, &hire.ml.id).await;
     app.set_today("2027-03-31");
     app.deliver().await;
     assert_eq!(reminders_to(&app, &hire.ml.member.email), 1);
@@ -923,13 +922,7 @@ async fn r_prol_3_4_a_grant_rechecks_the_window_and_that_the_structure_still_hir
         .send()
         .await
         .problem(409, "outside_prolongation_window");
-    let still = app
-        .get(&format!("/api/v1/prolongation-requests/{id}"))
-        .bearer(&hire.ml.member.token)
-        .send()
-        .await
-        .ok(200);
-    assert_eq!(still["state"], "pending");
+    assert_still_pending(&app, &hire, &id).await;
 
     // An EI hires on the same PASS; the ACI asks, then cancels its own hire (R-PASS-7: the PASS
     // stays, the EI uses it): the ACI no longer hires on it (R-PROL-4).

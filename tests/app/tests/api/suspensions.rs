@@ -7,7 +7,7 @@
 use serde_json::{json, Value};
 use tremplin_tests::{candidate_body, join_all, Org, TestApp, TestResponse};
 
-use super::decisions::{accept_body, decide, sent, TODAY};
+use super::decisions::{accept_body, decide, end_authorization, sent, TODAY};
 
 /// The PASS of a hire by the ACI starting on `start` (the clock's date then), and the parties.
 pub struct Hired {
@@ -796,13 +796,7 @@ async fn r_susp_2_a_prescriber_changes_only_its_own_suspension_and_only_while_au
         .send()
         .await
         .ok(200);
-    app.outbox_settled().await;
-    app.db()
-        .execute(
-            "UPDATE organizations SET authorization_status = 'REFUSED' WHERE id = ?1",
-            [&hire.ml.id],
-        )
-        .unwrap();
+    end_authorization(&app, &hire.ml.id).await;
     app.patch(&path)
         .bearer(&hire.ml.member.token)
         .json(end.clone())
