@@ -940,3 +940,30 @@ async fn r_prol_3_4_a_grant_rechecks_the_window_and_that_the_structure_still_hir
         .problem(409, "structure_no_longer_hiring");
     assert_eq!(app.count("prolongations"), 0);
 }
+
+#[tokio::test]
+async fn a_withdrawal_racing_a_grant_leaves_one_winner_and_a_409() {
+    let mut app = TestApp::spawn().await;
+    let hire = hired_on(&mut app, TODAY).await;
+    app.set_today(IN_WINDOW);
+    let id = asked_id(&app, &hire, "RQTH", "2029-02-28").await;
+    let answers = join_all(vec![
+        app.post(&request_path(&id, "withdraw"))
+            .bearer(&hire.aci.member.token)
+            .spawn(),
+        app.post(&request_path(&id, "grant"))
+            .bearer(&hire.ml.member.token)
+            .spawn(),
+    ])
+    .await;
+    let mut statuses: Vec<u16> = answers.iter().map(|a| a.status).collect();
+    statuses.sort();
+    assert_eq!(statuses, [200, 409]);
+    let lost = answers.iter().find(|a| a.status == 409).unwrap();
+    assert_eq!(lost.json()["code"], "request_already_decided");
+    // The PASS follows the winner: prolonged only if the grant won.
+    let granted = answers[1].status == 200;
+    assert_eq!(app.count("prolongations"), i64::from(granted));
+    let end = pass_view(&app, &hire.aci.member.token, &hire.number).await["end_at"].clone();
+    assert_eq!(end, if granted { "2029-02-28" } else { "2028-02-29" });
+}
