@@ -9,6 +9,7 @@ mod diagnoses;
 mod export;
 mod invite;
 mod notify;
+mod stats;
 mod synthetic;
 
 use spin_sdk::http::{IncomingRequest, Method, ResponseOutparam};
@@ -43,6 +44,8 @@ const ROUTES: &[Route] = &[
     route(Method::Post, "/api/v1/applications", applications::send),
     route(Method::Get, "/api/v1/applications", applications::list),
     route(Method::Get, "/api/v1/dashboard", dashboard::read),
+    route(Method::Get, "/api/v1/stats", stats::read),
+    route(Method::Get, "/api/v1/admin/stats/check", stats::check),
     // Before `:id`, which would match it.
     route(
         Method::Get,

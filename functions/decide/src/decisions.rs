@@ -331,9 +331,8 @@ pub fn transition(
     if !repo::transition(
         db,
         &application.id,
-        application.state,
-        to,
-        &now,
+        (application.state, to),
+        (&now, ctx.clock.rule_instant()),
         &effect.change,
     )? {
         return Err(Error::Conflict {

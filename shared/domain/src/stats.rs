@@ -9,7 +9,9 @@
 
 use serde::{Serialize, Serializer};
 
-use crate::{Date, DateRange, FieldErrors, Invalid};
+use crate::decision::REFUSAL_REASONS;
+use crate::organization::STRUCTURE_KINDS;
+use crate::{Date, FieldErrors, Invalid};
 
 /// Public counts below this are shown as "< 5".
 pub const SECRECY_THRESHOLD: u64 = 5;
@@ -87,52 +89,121 @@ fn is_department_code(code: &str) -> bool {
     }
 }
 
-/// `?from=&to=` (both included): by default the twelve months up to `today`; `to` never after
-/// `today`, never before `from`, at most [`MAX_PERIOD_MONTHS`] long.
-pub fn period(from: Option<&str>, to: Option<&str>, today: Date) -> Result<DateRange, FieldErrors> {
+/// A calendar month, `YYYY-MM`: the grain of the counters (a period is whole months).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Month {
+    year: i32,
+    month: u8,
+}
+
+impl Month {
+    pub fn of(date: Date) -> Month {
+        Month {
+            year: date.year(),
+            month: date.month(),
+        }
+    }
+
+    pub fn parse(value: &str) -> Result<Month, Invalid> {
+        let invalid = || Invalid::new("invalid_month", "Mois attendu au format AAAA-MM.");
+        let (year, month) = value.split_once('-').ok_or_else(invalid)?;
+        let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
+        if !digits(year, 4) || !digits(month, 2) {
+            return Err(invalid());
+        }
+        let (year, month) = (
+            year.parse().map_err(|_| invalid())?,
+            month.parse().map_err(|_| invalid())?,
+        );
+        Date::from_ymd(year, month, 1).map_err(|_| invalid())?;
+        Ok(Month { year, month })
+    }
+
+    pub fn add(self, months: i32) -> Month {
+        let index = self.year * 12 + i32::from(self.month) - 1 + months;
+        Month {
+            year: index.div_euclid(12),
+            month: (index.rem_euclid(12) + 1) as u8,
+        }
+    }
+
+    fn index(self) -> i32 {
+        self.year * 12 + i32::from(self.month)
+    }
+}
+
+impl std::fmt::Display for Month {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}", self.year, self.month)
+    }
+}
+
+impl Serialize for Month {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+/// Whole months, both included.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Period {
+    pub from: Month,
+    pub to: Month,
+}
+
+impl Period {
+    pub fn months(&self) -> Vec<Month> {
+        (0..=self.to.index() - self.from.index())
+            .map(|i| self.from.add(i))
+            .collect()
+    }
+}
+
+/// `?from=&to=` (months `YYYY-MM`, both included): by default the twelve months up to
+/// `today`'s; `to` never after `today`'s month, never before `from`, at most
+/// [`MAX_PERIOD_MONTHS`] months.
+pub fn period(from: Option<&str>, to: Option<&str>, today: Date) -> Result<Period, FieldErrors> {
     let mut errors = FieldErrors::new();
-    let mut date = |value: Option<&str>, field: &str, default: Date| match value {
+    let current = Month::of(today);
+    let mut month = |value: Option<&str>, field: &str, default: Month| match value {
         None => Some(default),
-        Some(value) => crate::error::collect(Date::parse(value), field, &mut errors),
+        Some(value) => crate::error::collect(Month::parse(value), field, &mut errors),
     };
-    let to = date(to, "to", today);
-    let from = date(
-        from,
-        "from",
-        to.unwrap_or(today).add_months(-12).add_days(1),
-    );
+    let to = month(to, "to", current);
+    let from = month(from, "from", to.unwrap_or(current).add(-11));
     let (Some(from), Some(to)) = (from, to) else {
         return Err(errors);
     };
     let refuse =
         |field: &str, message: String| FieldErrors::from([(field.to_owned(), vec![message])]);
-    if to > today {
+    if to > current {
         return Err(refuse(
             "to",
-            format!("Au plus tard aujourd'hui, le {}.", today.french()),
+            format!("Au plus tard le mois en cours, {current}."),
         ));
     }
     if from > to {
         return Err(refuse(
             "from",
-            "Au plus tard la date de fin (to).".to_owned(),
+            "Au plus tard le mois de fin (to).".to_owned(),
         ));
     }
-    // As the 12-month default: `to` − 36 months + 1 day at the earliest.
-    if from < to.add_months(-MAX_PERIOD_MONTHS).add_days(1) {
+    if to.index() - from.index() >= MAX_PERIOD_MONTHS {
         return Err(refuse(
             "from",
             format!("Une période couvre au plus {MAX_PERIOD_MONTHS} mois."),
         ));
     }
-    DateRange::new(from, to).map_err(|Invalid { message, .. }| refuse("from", message))
+    Ok(Period { from, to })
 }
 
-/// A count as shown: exact, or "< 5" when public and small.
+/// A count as shown: exact, "< 5" when public and small (primary secrecy), or "secret" when
+/// public and it would let a hidden count be found by subtraction (secondary secrecy).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Shown {
     Exact(u64),
     FewerThanThreshold,
+    Withheld,
 }
 
 impl Shown {
@@ -143,6 +214,13 @@ impl Shown {
             Shown::Exact(count)
         }
     }
+
+    fn exact(self) -> Option<u64> {
+        match self {
+            Shown::Exact(n) => Some(n),
+            _ => None,
+        }
+    }
 }
 
 impl Serialize for Shown {
@@ -150,14 +228,33 @@ impl Serialize for Shown {
         match self {
             Shown::Exact(n) => serializer.serialize_u64(*n),
             Shown::FewerThanThreshold => serializer.serialize_str("< 5"),
+            Shown::Withheld => serializer.serialize_str("secret"),
         }
     }
 }
 
-/// `part / whole` in percent, to one decimal; `None` when `whole` is 0, or when public and
-/// either count is below the threshold (a rate would reveal the small count).
-pub fn rate(part: u64, whole: u64, public: bool) -> Option<f64> {
-    if whole == 0 || (public && (part < SECRECY_THRESHOLD || whole < SECRECY_THRESHOLD)) {
+/// The counts of a group that adds up to a shown total (the states of the sent applications,
+/// the refusal reasons, one column of kinds or months), as shown. Where exactly one count is
+/// hidden, the total minus the others would give it away: the smallest other count is hidden
+/// too.
+pub fn shown_group(counts: &[u64], public: bool) -> Vec<Shown> {
+    let mut shown: Vec<Shown> = counts.iter().map(|n| Shown::of(*n, public)).collect();
+    if shown.iter().filter(|s| s.exact().is_none()).count() == 1 {
+        let smallest = (0..counts.len())
+            .filter(|i| shown[*i].exact().is_some())
+            .min_by_key(|i| counts[*i]);
+        if let Some(i) = smallest {
+            shown[i] = Shown::Withheld;
+        }
+    }
+    shown
+}
+
+/// `part / whole` in percent, to one decimal; `None` when `whole` is 0 or either is hidden
+/// (a rate would reveal the hidden count).
+pub fn rate(part: Shown, whole: Shown) -> Option<f64> {
+    let (part, whole) = (part.exact()?, whole.exact()?);
+    if whole == 0 {
         return None;
     }
     // Counts stay far below 2^52: the conversion is exact.
@@ -188,6 +285,200 @@ pub fn median_days(histogram: &[(u32, u64)], public: bool) -> Option<f64> {
     };
     let (low, high) = (nth((total - 1) / 2), nth(total / 2));
     Some((f64::from(low) + f64::from(high)) / 2.0)
+}
+
+/// One counter row summed over the scope: applications sent in `month` to a structure of
+/// `structure_kind`, now in `state` (with its refusal reason, or "").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApplicationCount {
+    pub month: String,
+    pub structure_kind: String,
+    pub state: String,
+    pub refusal_reason: String,
+    pub n: u64,
+}
+
+/// What the counters of a scope hold over a period.
+#[derive(Debug, Default)]
+pub struct Counts {
+    pub applications: Vec<ApplicationCount>,
+    /// (days from sending to the first answer, how many).
+    pub answer_days: Vec<(u32, u64)>,
+    /// (`issued` | `suspended` | `prolonged`, how many).
+    pub pass_acts: Vec<(String, u64)>,
+}
+
+/// An application's state as the figures group it: R-STAT-1's accepted, refused and pending
+/// (new, being studied, postponed); cancelled, obsolete and kept in the pool are "other".
+fn outcome(state: &str) -> usize {
+    match state {
+        "accepted" => 0,
+        "refused" => 1,
+        "new" | "processing" | "postponed" => 2,
+        _ => 3,
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct Outcomes {
+    pub sent: Shown,
+    pub accepted: Shown,
+    pub refused: Shown,
+    pub pending: Shown,
+    pub other: Shown,
+    pub transformation_rate: Option<f64>,
+}
+
+impl Outcomes {
+    /// `counts`: accepted, refused, pending, other.
+    fn of(counts: [u64; 4], public: bool) -> Outcomes {
+        let sent = Shown::of(counts.iter().sum(), public);
+        let parts = shown_group(&counts, public);
+        Outcomes {
+            sent,
+            accepted: parts[0],
+            refused: parts[1],
+            pending: parts[2],
+            other: parts[3],
+            transformation_rate: rate(parts[0], sent),
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct ReasonFigure {
+    pub reason: &'static str,
+    pub label: &'static str,
+    pub count: Shown,
+}
+
+#[derive(Debug, Serialize)]
+pub struct KindFigures {
+    pub kind: &'static str,
+    pub label: &'static str,
+    #[serde(flatten)]
+    pub outcomes: Outcomes,
+}
+
+#[derive(Debug, Serialize)]
+pub struct MonthFigures {
+    pub month: Month,
+    pub sent: Shown,
+    pub accepted: Shown,
+}
+
+#[derive(Debug, Serialize)]
+pub struct FirstAnswer {
+    pub answered: Shown,
+    pub median_days: Option<f64>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PassFigures {
+    pub issued: Shown,
+    pub suspended: Shown,
+    pub prolonged: Shown,
+}
+
+/// R-STAT-1's figures, every hidden count hidden everywhere it could be recomputed from.
+#[derive(Debug, Serialize)]
+pub struct Figures {
+    pub applications: Outcomes,
+    pub refusal_reasons: Vec<ReasonFigure>,
+    pub by_structure_kind: Vec<KindFigures>,
+    pub by_month: Vec<MonthFigures>,
+    pub first_answer: FirstAnswer,
+    pub passes: PassFigures,
+}
+
+impl Figures {
+    pub fn of(counts: &Counts, period: Period, public: bool) -> Figures {
+        let sum = |keep: &dyn Fn(&ApplicationCount) -> bool| -> [u64; 4] {
+            let mut outcomes = [0; 4];
+            for row in counts.applications.iter().filter(|r| keep(r)) {
+                outcomes[outcome(&row.state)] += row.n;
+            }
+            outcomes
+        };
+        let reasons: Vec<u64> = REFUSAL_REASONS
+            .iter()
+            .map(|(code, _)| {
+                let rows = counts.applications.iter();
+                rows.filter(|r| r.state == "refused" && r.refusal_reason == *code)
+                    .map(|r| r.n)
+                    .sum()
+            })
+            .collect();
+        let kinds: Vec<[u64; 4]> = STRUCTURE_KINDS
+            .iter()
+            .map(|(kind, ..)| sum(&|r| r.structure_kind == *kind))
+            .collect();
+        let kinds_sent: Vec<u64> = kinds.iter().map(|k| k.iter().sum()).collect();
+        let kinds_sent = shown_group(&kinds_sent, public);
+        let months = period.months();
+        let month_sums: Vec<[u64; 4]> = months
+            .iter()
+            .map(|m| sum(&|r| r.month == m.to_string()))
+            .collect();
+        let column = |pick: &dyn Fn(&[u64; 4]) -> u64| {
+            shown_group(&month_sums.iter().map(pick).collect::<Vec<_>>(), public)
+        };
+        let (months_sent, months_accepted) = (column(&|m| m.iter().sum()), column(&|m| m[0]));
+        let pass = |event: &str| {
+            let n = counts
+                .pass_acts
+                .iter()
+                .filter(|(e, _)| e == event)
+                .map(|(_, n)| n)
+                .sum();
+            Shown::of(n, public)
+        };
+        Figures {
+            applications: Outcomes::of(sum(&|_| true), public),
+            refusal_reasons: REFUSAL_REASONS
+                .iter()
+                .zip(shown_group(&reasons, public))
+                .map(|((reason, label), count)| ReasonFigure {
+                    reason,
+                    label,
+                    count,
+                })
+                .collect(),
+            by_structure_kind: STRUCTURE_KINDS
+                .iter()
+                .zip(kinds)
+                .zip(kinds_sent)
+                .map(|(((kind, label, _), counts), sent)| {
+                    let mut outcomes = Outcomes::of(counts, public);
+                    outcomes.sent = sent;
+                    outcomes.transformation_rate = rate(outcomes.accepted, sent);
+                    KindFigures {
+                        kind,
+                        label,
+                        outcomes,
+                    }
+                })
+                .collect(),
+            by_month: months
+                .into_iter()
+                .zip(months_sent.into_iter().zip(months_accepted))
+                .map(|(month, (sent, accepted))| MonthFigures {
+                    month,
+                    sent,
+                    accepted,
+                })
+                .collect(),
+            first_answer: FirstAnswer {
+                answered: Shown::of(counts.answer_days.iter().map(|(_, n)| n).sum(), public),
+                median_days: median_days(&counts.answer_days, public),
+            },
+            passes: PassFigures {
+                issued: pass("issued"),
+                suspended: pass("suspended"),
+                prolonged: pass("prolonged"),
+            },
+        }
+    }
 }
 
 #[cfg(test)]
@@ -239,33 +530,39 @@ mod tests {
     }
 
     #[test]
-    fn r_stat_1_a_period_is_twelve_months_by_default_never_future_never_reversed_at_most_36_months()
-    {
+    fn r_stat_1_a_period_is_the_twelve_months_to_this_one_by_default_never_future_never_reversed_at_most_36(
+    ) {
         let today = d("2026-12-01");
         let default = period(None, None, today).unwrap();
-        assert_eq!((default.start(), default.end()), (d("2025-12-02"), today));
-        let year = period(Some("2026-01-01"), Some("2026-06-30"), today).unwrap();
-        assert_eq!(year.days_inclusive(), 181);
         assert_eq!(
-            field(period(None, Some("2026-12-02"), today).unwrap_err()),
+            (default.from.to_string(), default.to.to_string()),
+            ("2026-01".into(), "2026-12".into())
+        );
+        assert_eq!(default.months().len(), 12);
+        let across = period(Some("2025-11"), Some("2026-02"), today).unwrap();
+        let months: Vec<String> = across.months().iter().map(|m| m.to_string()).collect();
+        assert_eq!(months, ["2025-11", "2025-12", "2026-01", "2026-02"]);
+        assert_eq!(
+            field(period(None, Some("2027-01"), today).unwrap_err()),
             "to"
         );
         assert_eq!(
-            field(period(Some("2026-07-01"), Some("2026-06-30"), today).unwrap_err()),
+            field(period(Some("2026-07"), Some("2026-06"), today).unwrap_err()),
             "from"
         );
         assert!(
-            period(Some("2023-12-02"), None, today).is_ok(),
+            period(Some("2024-01"), None, today).is_ok(),
             "36 months exactly"
         );
         assert_eq!(
-            field(period(Some("2023-12-01"), None, today).unwrap_err()),
+            field(period(Some("2023-12"), None, today).unwrap_err()),
             "from"
         );
         assert_eq!(
-            field(period(Some("2026-02-30"), Some("x"), today).unwrap_err()),
+            field(period(Some("2026-13"), Some("2026-1"), today).unwrap_err()),
             "from,to"
         );
+        assert_eq!(Month::of(d("2026-03-31")).add(-3).to_string(), "2025-12");
     }
 
     #[test]
@@ -279,11 +576,172 @@ mod tests {
         );
         assert_eq!(serde_json::to_value(Shown::of(3, true)).unwrap(), "< 5");
         assert_eq!(serde_json::to_value(Shown::of(12, true)).unwrap(), 12);
-        assert_eq!(rate(4, 40, true), None, "the part is small");
-        assert_eq!(rate(4, 40, false), Some(10.0));
-        assert_eq!(rate(5, 4, true), None, "the whole is small");
-        assert_eq!(rate(7, 21, true), Some(33.3));
-        assert_eq!(rate(0, 0, false), None);
+        assert_eq!(serde_json::to_value(Shown::Withheld).unwrap(), "secret");
+        let exact = Shown::Exact;
+        assert_eq!(
+            rate(Shown::FewerThanThreshold, exact(40)),
+            None,
+            "the part is small"
+        );
+        assert_eq!(rate(exact(4), exact(40)), Some(10.0));
+        assert_eq!(rate(exact(5), Shown::Withheld), None, "the whole is hidden");
+        assert_eq!(rate(exact(7), exact(21)), Some(33.3));
+        assert_eq!(rate(exact(0), exact(0)), None);
+    }
+
+    #[test]
+    fn r_stat_1_a_single_hidden_count_of_a_group_hides_the_smallest_other_so_no_subtraction_finds_it(
+    ) {
+        use Shown::{Exact, FewerThanThreshold as Few, Withheld};
+        // 30 sent = 12 + 9 + 3 + 6: the 3 would be 30 - 12 - 9 - 6.
+        assert_eq!(
+            shown_group(&[12, 9, 3, 6], true),
+            [Exact(12), Exact(9), Few, Withheld]
+        );
+        // Two hidden already: their sum is known, neither is.
+        assert_eq!(
+            shown_group(&[12, 2, 3, 6], true),
+            [Exact(12), Few, Few, Exact(6)]
+        );
+        assert_eq!(
+            shown_group(&[12, 9, 3, 6], false),
+            [Exact(12), Exact(9), Exact(3), Exact(6)]
+        );
+        assert_eq!(shown_group(&[3], true), [Few], "nothing else to hide");
+    }
+
+    #[test]
+    fn r_stat_1_figures_from_counters_hand_computed() {
+        let row = |month: &str, kind: &str, state: &str, reason: &str, n| ApplicationCount {
+            month: month.into(),
+            structure_kind: kind.into(),
+            state: state.into(),
+            refusal_reason: reason.into(),
+            n,
+        };
+        let counts = Counts {
+            applications: vec![
+                row("2026-01", "ACI", "accepted", "", 10),
+                row("2026-01", "ACI", "refused", "no_position", 6),
+                row("2026-02", "ACI", "refused", "other", 2),
+                row("2026-02", "EI", "new", "", 20),
+                row("2026-02", "EI", "processing", "", 2),
+                row("2026-02", "EI", "obsolete", "", 10),
+            ],
+            answer_days: vec![(1, 3), (4, 2), (10, 1)],
+            pass_acts: vec![("issued".into(), 10), ("suspended".into(), 1)],
+        };
+        let period = Period {
+            from: Month::parse("2026-01").unwrap(),
+            to: Month::parse("2026-03").unwrap(),
+        };
+        let private = serde_json::to_value(Figures::of(&counts, period, false)).unwrap();
+        // 50 sent: 10 accepted, 8 refused, 22 pending, 10 other; 10 / 50 = 20 %.
+        assert_eq!(
+            private["applications"],
+            serde_json::json!({"sent": 50, "accepted": 10, "refused": 8, "pending": 22,
+                "other": 10, "transformation_rate": 20.0})
+        );
+        let reasons = &private["refusal_reasons"];
+        assert_eq!(reasons.as_array().unwrap().len(), 12);
+        let count = |code: &str| {
+            reasons
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|r| r["reason"] == code)
+                .unwrap()["count"]
+                .clone()
+        };
+        assert_eq!(
+            (
+                count("no_position"),
+                count("other"),
+                count("not_interested")
+            ),
+            (6.into(), 2.into(), 0.into())
+        );
+        let kind = |code: &str| {
+            private["by_structure_kind"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|k| k["kind"] == code)
+                .unwrap()
+                .clone()
+        };
+        assert_eq!(
+            (
+                kind("ACI")["sent"].clone(),
+                kind("ACI")["transformation_rate"].clone()
+            ),
+            (18.into(), 55.6.into())
+        );
+        assert_eq!(kind("EI")["pending"], 22);
+        assert_eq!(
+            private["by_month"],
+            serde_json::json!([{"month": "2026-01", "sent": 16, "accepted": 10},
+                {"month": "2026-02", "sent": 34, "accepted": 0},
+                {"month": "2026-03", "sent": 0, "accepted": 0}])
+        );
+        // 1, 1, 1, 4, 4, 10 days: (1 + 4) / 2.
+        assert_eq!(
+            private["first_answer"],
+            serde_json::json!({"answered": 6, "median_days": 2.5})
+        );
+        assert_eq!(
+            private["passes"],
+            serde_json::json!({"issued": 10, "suspended": 1, "prolonged": 0})
+        );
+
+        let public = serde_json::to_value(Figures::of(&counts, period, true)).unwrap();
+        assert_eq!(
+            public["applications"],
+            serde_json::json!({"sent": 50, "accepted": 10, "refused": 8, "pending": 22,
+                "other": 10, "transformation_rate": 20.0})
+        );
+        let count = |code: &str| {
+            public["refusal_reasons"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|r| r["reason"] == code)
+                .unwrap()["count"]
+                .clone()
+        };
+        assert_eq!(
+            (count("no_position"), count("other")),
+            (6.into(), "< 5".into())
+        );
+        assert_eq!(public["passes"]["suspended"], "< 5");
+        assert_eq!(public["first_answer"]["answered"], 6);
+        let months = &public["by_month"];
+        // 16, 34, 0: the 0 alone hidden, 50 - 34 would give it; the 16 goes too.
+        assert_eq!(
+            (
+                months[0]["sent"].clone(),
+                months[1]["sent"].clone(),
+                months[2]["sent"].clone()
+            ),
+            ("secret".into(), 34.into(), "< 5".into())
+        );
+        assert_eq!(months[1]["accepted"], "< 5");
+        // ACI's 2 refused "other" alone under 5 among its outcomes: the next smallest goes too.
+        let aci = public["by_structure_kind"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|k| k["kind"] == "ACI")
+            .unwrap()
+            .clone();
+        assert_eq!(
+            (aci["accepted"].clone(), aci["refused"].clone()),
+            (10.into(), 8.into())
+        );
+        assert_eq!(
+            (aci["pending"].clone(), aci["other"].clone()),
+            ("< 5".into(), "< 5".into())
+        );
     }
 
     #[test]

@@ -70,6 +70,19 @@ impl Actor {
             .any(|(o, _)| o.kind.category() == Category::Administration)
     }
 
+    /// Whether the caller's administration covers `department`: an administration organization
+    /// with a department (a DDETS) covers that one, one without (the bootstrap's, national)
+    /// covers them all. `None` covers only the national administration.
+    pub fn administers(&self, department: Option<&str>) -> bool {
+        self.memberships
+            .iter()
+            .filter(|(o, _)| o.kind.category() == Category::Administration)
+            .any(|(o, _)| match o.address.department.as_deref() {
+                None => true,
+                Some(own) => Some(own) == department,
+            })
+    }
+
     pub fn require_administrator(&self) -> Result<(), Error> {
         if self.is_administrator() {
             Ok(())

@@ -58,6 +58,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "suspensions_and_prolongations",
         include_str!("../migrations/0011_suspensions_and_prolongations.sql"),
     ),
+    (
+        12,
+        "statistics",
+        include_str!("../migrations/0012_statistics.sql"),
+    ),
 ];
 
 pub const LATEST_VERSION: i64 = MIGRATIONS[MIGRATIONS.len() - 1].0;

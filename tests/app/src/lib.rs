@@ -389,6 +389,17 @@ impl TestApp {
 
     /// A new organization of `category`/`kind` with an admin and a member, both logged in.
     pub async fn organization(&self, category: &str, kind: &str, status: Option<&str>) -> Org {
+        self.organization_in(category, kind, status, None).await
+    }
+
+    /// [`TestApp::organization`] in `department` (`None`: without one, as some lists have).
+    pub async fn organization_in(
+        &self,
+        category: &str,
+        kind: &str,
+        status: Option<&str>,
+        department: Option<&str>,
+    ) -> Org {
         static SERIAL: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
         let serial = SERIAL.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let admin_token = self.admin().await;
@@ -405,7 +416,8 @@ impl TestApp {
             &admin_token,
             json!({
                 "organizations": [{"ref": "o", "category": category, "kind": kind, "siret": siret,
-                                   "name": format!("Organisation {serial}"), "authorization_status": status}],
+                                   "name": format!("Organisation {serial}"), "authorization_status": status,
+                                   "department": department}],
                 "users": [person(&admin_email, "admin"), person(&member_email, "member")],
             }),
         )

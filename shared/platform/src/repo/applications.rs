@@ -95,14 +95,14 @@ const INSERT_APPLICATION: &str = "INSERT INTO applications (id, candidate_id, st
     VALUES (?, ?, ?, ?, ?, ?, 'new', ?, ?, ?, ?, ?, ?, ?)";
 /// R-APPLY-5: a transition that records nothing else (process, add to the pool); the state it
 /// starts from is checked again by the statement itself.
-const SET_STATE: &str = "UPDATE applications SET state = ?3, updated_at = ?4 \
-    WHERE id = ?1 AND state = ?2 RETURNING id";
+const SET_STATE: &str = "UPDATE applications SET state = ?3, updated_at = ?4, \
+    answered_unix = coalesce(answered_unix, ?5) WHERE id = ?1 AND state = ?2 RETURNING id";
 /// R-APPLY-5..7: a transition that answers (postpone, refuse, accept): the answers, the refusal
 /// and the hire are those of this decision, replacing an earlier one's.
-const RECORD_DECISION: &str = "UPDATE applications SET state = ?3, updated_at = ?4, answer = ?5, \
-    answer_to_prescriber = ?6, refusal_reason = ?7, refusal_comment = ?8, reason_shared = ?9, \
-    hiring_start_at = ?10, hiring_end_at = ?11, pass_id = ?12, pass_status = ?13 \
-    WHERE id = ?1 AND state = ?2 RETURNING id";
+const RECORD_DECISION: &str = "UPDATE applications SET state = ?3, updated_at = ?4, \
+    answered_unix = coalesce(answered_unix, ?5), answer = ?6, answer_to_prescriber = ?7, \
+    refusal_reason = ?8, refusal_comment = ?9, reason_shared = ?10, hiring_start_at = ?11, \
+    hiring_end_at = ?12, pass_id = ?13, pass_status = ?14 WHERE id = ?1 AND state = ?2 RETURNING id";
 /// R-APPLY-8: the candidate's other applications in the states of ?3 (JSON), anywhere, which
 /// become obsolete.
 const PENDING_OTHERS: &str = "SELECT id, state FROM applications \
@@ -114,8 +114,9 @@ const AT_STRUCTURE_IN_STATES: &str = "SELECT id, state FROM applications \
     WHERE candidate_id = ?1 AND structure_id = ?2 AND state IN (SELECT value FROM json_each(?3)) \
     ORDER BY created_unix DESC LIMIT 1";
 /// R-PASS-7: a cancelled hire no longer uses its PASS.
-const CANCEL_HIRE: &str = "UPDATE applications SET state = ?3, updated_at = ?4, pass_id = NULL, \
-    pass_status = NULL WHERE id = ?1 AND state = ?2 RETURNING id";
+const CANCEL_HIRE: &str = "UPDATE applications SET state = ?3, updated_at = ?4, \
+    answered_unix = coalesce(answered_unix, ?5), pass_id = NULL, pass_status = NULL \
+    WHERE id = ?1 AND state = ?2 RETURNING id";
 /// R-PASS-7: the other accepted applications that use a PASS.
 const OTHERS_ACCEPTED_ON_PASS: &str = "SELECT COUNT(*) AS n FROM applications \
     WHERE pass_id = ?1 AND id <> ?2 AND state = 'accepted'";
@@ -428,16 +429,22 @@ pub enum Change {
 
 /// Moves the application from `from` to `to`, with what `change` records. `false` when the
 /// application was no longer in `from`: a backstop, the caller having read it under the same
-/// write lock.
+/// write lock. Every transition is the structure's act: the first one is its first answer
+/// (R-STAT-1), at `rule_instant`.
 pub fn transition(
     db: &Db,
     id: &str,
-    from: State,
-    to: State,
-    now: &str,
+    (from, to): (State, State),
+    (now, rule_instant): (&str, i64),
     change: &Change,
 ) -> Result<bool, Error> {
-    let mut params = vec![text(id), text(from.as_str()), text(to.as_str()), text(now)];
+    let mut params = vec![
+        text(id),
+        text(from.as_str()),
+        text(to.as_str()),
+        text(now),
+        int(rule_instant),
+    ];
     let sql = match change {
         Change::StateOnly => SET_STATE,
         Change::HireCancelled => CANCEL_HIRE,

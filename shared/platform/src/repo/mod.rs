@@ -20,6 +20,7 @@ pub mod passes;
 pub mod prolongations;
 pub mod reference;
 pub mod sessions;
+pub mod stats;
 pub mod suspensions;
 pub mod synthetic;
 pub mod throttle;

@@ -24,6 +24,7 @@ mod passes;
 mod prolongations;
 mod races;
 mod sessions;
+mod stats;
 mod suspensions;
 mod synthetic;
 mod throttle;
