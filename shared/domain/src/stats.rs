@@ -9,6 +9,7 @@
 
 use serde::{Serialize, Serializer};
 
+use crate::application::State;
 use crate::decision::REFUSAL_REASONS;
 use crate::organization::STRUCTURE_KINDS;
 use crate::{Date, FieldErrors, Invalid};
@@ -291,9 +292,9 @@ pub fn median_days(histogram: &[(u32, u64)], public: bool) -> Option<f64> {
 /// `structure_kind`, now in `state` (with its refusal reason, or "").
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApplicationCount {
-    pub month: String,
+    pub month: Month,
     pub structure_kind: String,
-    pub state: String,
+    pub state: State,
     pub refusal_reason: String,
     pub n: u64,
 }
@@ -310,12 +311,12 @@ pub struct Counts {
 
 /// An application's state as the figures group it: R-STAT-1's accepted, refused and pending
 /// (new, being studied, postponed); cancelled, obsolete and kept in the pool are "other".
-fn outcome(state: &str) -> usize {
+fn outcome(state: State) -> usize {
     match state {
-        "accepted" => 0,
-        "refused" => 1,
-        "new" | "processing" | "postponed" => 2,
-        _ => 3,
+        State::Accepted => 0,
+        State::Refused => 1,
+        State::New | State::Processing | State::Postponed => 2,
+        State::Cancelled | State::Obsolete | State::Pool => 3,
     }
 }
 
@@ -396,7 +397,7 @@ impl Figures {
         let sum = |keep: &dyn Fn(&ApplicationCount) -> bool| -> [u64; 4] {
             let mut outcomes = [0; 4];
             for row in counts.applications.iter().filter(|r| keep(r)) {
-                outcomes[outcome(&row.state)] += row.n;
+                outcomes[outcome(row.state)] += row.n;
             }
             outcomes
         };
@@ -404,7 +405,7 @@ impl Figures {
             .iter()
             .map(|(code, _)| {
                 let rows = counts.applications.iter();
-                rows.filter(|r| r.state == "refused" && r.refusal_reason == *code)
+                rows.filter(|r| r.state == State::Refused && r.refusal_reason == *code)
                     .map(|r| r.n)
                     .sum()
             })
@@ -416,10 +417,7 @@ impl Figures {
         let kinds_sent: Vec<u64> = kinds.iter().map(|k| k.iter().sum()).collect();
         let kinds_sent = shown_group(&kinds_sent, public);
         let months = period.months();
-        let month_sums: Vec<[u64; 4]> = months
-            .iter()
-            .map(|m| sum(&|r| r.month == m.to_string()))
-            .collect();
+        let month_sums: Vec<[u64; 4]> = months.iter().map(|m| sum(&|r| r.month == *m)).collect();
         let column = |pick: &dyn Fn(&[u64; 4]) -> u64| {
             shown_group(&month_sums.iter().map(pick).collect::<Vec<_>>(), public)
         };
@@ -613,9 +611,9 @@ mod tests {
     #[test]
     fn r_stat_1_figures_from_counters_hand_computed() {
         let row = |month: &str, kind: &str, state: &str, reason: &str, n| ApplicationCount {
-            month: month.into(),
+            month: Month::parse(month).unwrap(),
             structure_kind: kind.into(),
-            state: state.into(),
+            state: State::parse(state).unwrap(),
             refusal_reason: reason.into(),
             n,
         };

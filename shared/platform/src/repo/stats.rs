@@ -1,8 +1,9 @@
 //! R-STAT-1's counters (0012): the sums a scope's figures read, and the check that compares
 //! them with what the raw rows count (the `*_recomputed` views). Read only.
 
-use crate::db::{text, Db};
-use tremplin_domain::stats::{ApplicationCount, Counts, Period};
+use crate::db::{text, unreadable, Db};
+use tremplin_domain::application::State;
+use tremplin_domain::stats::{ApplicationCount, Counts, Month, Period};
 use tremplin_domain::Error;
 
 /// ?1 scope, ?2 codes (JSON array), ?3..?4 the months.
@@ -67,9 +68,11 @@ pub fn counts(db: &Db, keys: &Keys, period: Period) -> Result<Counts, Error> {
             .query(APPLICATIONS, &params(keys.applications))?
             .map(|row| {
                 Ok(ApplicationCount {
-                    month: row.text("month")?,
+                    month: Month::parse(&row.text("month")?)
+                        .map_err(|e| unreadable("application_stats.month", e))?,
                     structure_kind: row.text("structure_kind")?,
-                    state: row.text("state")?,
+                    state: State::parse(&row.text("state")?)
+                        .map_err(|e| unreadable("application_stats.state", e))?,
                     refusal_reason: row.text("refusal_reason")?,
                     n: count(row.int("n")?)?,
                 })
