@@ -138,6 +138,10 @@ NOT_IN_A_SCHEMA = {
     "PATCH /api/v1/structures/{id}/jobs/{job_id}": JOB,
     "GET /api/v1/structures": SEARCH,
     "GET /api/v1/prescribers": SEARCH,
+    # R-STAT-1: which `code` applies depends on `scope` (none for national, an organization's id,
+    # a department's or a region's INSEE code), and the period on today (`to` at most the current
+    # month, at most 36 months, `from` not after `to`).
+    "GET /api/v1/stats": {(400, "invalid_query"): [r"code", r"from", r"to"]},
     # R-SUSP-2/3/6 against the stored PASS, its suspensions and hires and today; the reasons the acting
     # organization's kind and category may give.
     "POST /api/v1/passes/{number}/suspensions": {
